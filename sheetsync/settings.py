@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -144,6 +145,19 @@ class Settings(BaseSettings):
                 "must be the 18-character business unit id starting with 0Uv "
                 "(Salesforce Setup → Business Unit Setup)"
             )
+        return value
+
+    @field_validator("pardot_timezone")
+    @classmethod
+    def _timezone(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"unknown time zone '{value}' (use an IANA name such as Europe/Paris)"
+            ) from None
         return value
 
     @model_validator(mode="after")

@@ -16,6 +16,7 @@ Control requests are not counted in the stats and never hit faults.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import socket
 import threading
@@ -403,9 +404,10 @@ class _HTTPServer(ThreadingHTTPServer):
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # TCP_NODELAY: headers and body are separate writes
     server: _HTTPServer
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+    def log_message(self, format: str, *args: Any) -> None:
         return  # quiet: the stats are the log
 
     def _serve(self) -> None:
@@ -426,10 +428,8 @@ class _Handler(BaseHTTPRequestHandler):
             response = owner.dispatch(request)
         except _Drop:
             self.close_connection = True
-            try:
+            with contextlib.suppress(OSError):
                 self.connection.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
             return
         except Exception as exc:  # an emulator bug must still answer like a server would
             response = Response.json(500, {"error": f"emulator failure: {type(exc).__name__}"})
@@ -446,7 +446,7 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 class _CaseInsensitive(dict[str, str]):
-    def get(self, key: str, default: Any = None) -> Any:  # type: ignore[override]
+    def get(self, key: str, default: Any = None) -> Any:
         return super().get(key.lower(), default)
 
     def __getitem__(self, key: str) -> str:

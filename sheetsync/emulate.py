@@ -1,0 +1,82 @@
+"""``sheetsync emulate``: run the emulators standalone and print the settings that reach them.
+
+The printed ``export SHEETSYNC_…=…`` lines carry the emulator's own test credentials (never
+real ones): every flow's credentials are printed, so switching ``SHEETSYNC_AUTH_FLOW`` between
+``jwt``, ``refresh_token`` and ``client_credentials`` is all it takes to try each one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import shlex
+import signal
+import tempfile
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+READY_LINE = "# sheetsync emulators ready"
+
+
+@contextlib.contextmanager
+def running_emulators(
+    *, prospects: int, seed: int, daily_limit: int | None, key_dir: Path
+) -> Iterator[tuple[Any, Any, dict[str, str]]]:
+    """Start both emulators; yield them and the environment that points sheetsync at them."""
+    from sheetsync.emulator.pardot import PardotEmulator
+    from sheetsync.emulator.sheets import SheetsEmulator
+
+    with (
+        PardotEmulator(prospects=prospects, seed=seed, daily_limit=daily_limit) as pardot,
+        SheetsEmulator() as sheets,
+    ):
+        key_file = key_dir / "salesforce-jwt-key.pem"
+        key_file.write_text(pardot.credentials.private_key_pem, encoding="utf-8")
+        key_file.chmod(0o600)
+        env = dict(pardot.settings_env("jwt"))
+        creds = pardot.credentials
+        env.pop("SHEETSYNC_PRIVATE_KEY", None)
+        env.update(
+            {
+                "SHEETSYNC_PRIVATE_KEY_FILE": str(key_file),
+                "SHEETSYNC_USERNAME": creds.username,
+                "SHEETSYNC_CLIENT_SECRET": creds.client_secret,
+                "SHEETSYNC_REFRESH_TOKEN": creds.refresh_token,
+                "SHEETSYNC_SHEETS_URL": sheets.url,
+            }
+        )
+        yield pardot, sheets, env
+
+
+def export_lines(env: dict[str, str]) -> list[str]:
+    return [f"export {name}={shlex.quote(value)}" for name, value in sorted(env.items())]
+
+
+def serve(
+    *,
+    prospects: int,
+    seed: int,
+    daily_limit: int | None,
+    echo: Callable[[str], None],
+    stop: threading.Event | None = None,
+) -> None:
+    """Run until interrupted (SIGINT/SIGTERM) or until ``stop`` is set."""
+    stop = stop or threading.Event()
+    if threading.current_thread() is threading.main_thread():
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(sig, lambda *_: stop.set())
+    with (
+        tempfile.TemporaryDirectory(prefix="sheetsync-emulate-") as key_dir,
+        running_emulators(
+            prospects=prospects, seed=seed, daily_limit=daily_limit, key_dir=Path(key_dir)
+        ) as (pardot, sheets, env),
+    ):
+        echo(f"# Pardot API v5 + Salesforce token endpoint: {pardot.url}")
+        echo(f"# Google Sheets API v4: {sheets.url}")
+        echo(f"# {prospects} prospects (seed {seed}); control paths under /_emulator/")
+        echo("# Paste these lines into your shell, then run sheetsync against the emulators:")
+        for line in export_lines(env):
+            echo(line)
+        echo(READY_LINE + " (Ctrl-C to stop)")
+        stop.wait()

@@ -1,0 +1,75 @@
+"""`sheetsync emulate` as a user runs it: start it, paste its export lines, use each auth flow."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from sheetsync.emulate import READY_LINE
+from sheetsync.pardot import PardotClient
+from sheetsync.settings import Settings
+
+
+@pytest.fixture(scope="module")
+def emulate_env() -> Iterator[dict[str, str]]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SHEETSYNC_")}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "sheetsync.cli", "emulate", "--prospects", "300"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    exports: dict[str, str] = {}
+    try:
+        assert process.stdout is not None
+        for line in process.stdout:
+            if line.startswith("export "):
+                name, _, value = line[len("export ") :].strip().partition("=")
+                exports[name] = shlex.split(value)[0] if value else ""
+            if line.startswith(READY_LINE):
+                break
+        else:
+            raise AssertionError(
+                f"emulate exited early: {process.stderr and process.stderr.read()}"
+            )
+        yield exports
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def test_exports_cover_every_setting_needed(emulate_env: dict[str, str]) -> None:
+    for name in (
+        "SHEETSYNC_PARDOT_URL",
+        "SHEETSYNC_SALESFORCE_LOGIN_URL",
+        "SHEETSYNC_PARDOT_BUSINESS_UNIT_ID",
+        "SHEETSYNC_AUTH_FLOW",
+        "SHEETSYNC_CLIENT_ID",
+        "SHEETSYNC_CLIENT_SECRET",
+        "SHEETSYNC_USERNAME",
+        "SHEETSYNC_PRIVATE_KEY_FILE",
+        "SHEETSYNC_REFRESH_TOKEN",
+        "SHEETSYNC_SHEETS_URL",
+    ):
+        assert emulate_env.get(name), name
+    assert Path(emulate_env["SHEETSYNC_PRIVATE_KEY_FILE"]).read_text().startswith("-----BEGIN")
+
+
+@pytest.mark.parametrize("flow", ["jwt", "refresh_token", "client_credentials"])
+def test_each_flow_gets_a_token_and_queries_prospects(
+    emulate_env: dict[str, str], flow: str, monkeypatch: pytest.MonkeyPatch, clean_env: Path
+) -> None:
+    for name, value in emulate_env.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("SHEETSYNC_AUTH_FLOW", flow)
+    with PardotClient(Settings.load().pardot()) as client:
+        ids = [record["id"] for record in client.query("prospects", ["id", "email"])]
+        assert ids and len(ids) == len(set(ids))
+        assert client.stats.by_endpoint["token"] == 1
