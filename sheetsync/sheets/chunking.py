@@ -1,0 +1,186 @@
+"""Split a write into batches of at most ~2 MB, each applied atomically. Pure.
+
+Google recommends request bodies under 2 MB. A write that fits goes in one batch. A larger
+one is cut at row boundaries (a row's cells are never split across batches, so no row is ever
+half-written), in row order: grid growth goes in the first batch; row deletions (bottom-up)
+and the state after all cells, the state in the very last batch. A single row larger than the
+budget gets a batch of its own (Google's hard limit is far higher).
+
+Sizes are estimated per row from the exact encoded cells plus a per-request allowance, and each
+built batch is measured; one that still comes out over budget is split again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from .batch import (
+    append_requests,
+    cell_requests,
+    compact_json,
+    delete_requests,
+    encode_cell,
+    format_requests,
+    note_requests,
+)
+from .model import CellNote, CellRun, Link
+
+#: Default body budget per batch, under Google's recommended 2 MB with room for the guard.
+DEFAULT_MAX_BYTES = 2_000_000
+#: Room kept in every batch for the guard requests and the envelope.
+GUARD_RESERVE = 1_000
+#: Allowance for the JSON around a block that starts a new request.
+_REQUEST_OVERHEAD = 220
+_ROW_OVERHEAD = 16
+
+
+@dataclass
+class Chunk:
+    requests: list[dict[str, Any]] = field(default_factory=list)
+    cells: int = 0
+    notes: int = 0
+    rows_deleted: int = 0
+    has_state: bool = False
+
+    @property
+    def size(self) -> int:
+        return body_size(self.requests)
+
+
+def body_size(requests: Sequence[dict[str, Any]]) -> int:
+    return len(compact_json({"requests": list(requests)}))
+
+
+def _request_size(request: dict[str, Any]) -> int:
+    return len(compact_json(request)) + 1
+
+
+def plan_chunks(
+    sheet_id: int,
+    runs: Sequence[CellRun],
+    notes: Sequence[CellNote],
+    *,
+    grow_rows: int,
+    grow_cols: int,
+    delete_rows: Sequence[int],
+    state_request: dict[str, Any] | None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> list[Chunk]:
+    """The batches (without their guard requests) that apply a checked write, in order."""
+    budget = max(max_bytes - GUARD_RESERVE, 1)
+    by_row: dict[int, tuple[list[CellRun], list[CellNote]]] = {}
+    for run in runs:
+        by_row.setdefault(run.row, ([], []))[0].append(run)
+    for note in notes:
+        by_row.setdefault(note.row, ([], []))[1].append(note)
+    rows = sorted(by_row)
+
+    chunks = [
+        chunk
+        for group in _group_rows(rows, by_row, budget)
+        for chunk in _build(sheet_id, group, by_row, budget)
+    ]
+    growth = append_requests(sheet_id, grow_rows, grow_cols)
+    if growth:
+        if not chunks:
+            chunks.append(Chunk())
+        chunks[0].requests[:0] = growth
+
+    tail: list[tuple[dict[str, Any], int, bool]] = [
+        (request, _span_length(request), False)
+        for request in delete_requests(sheet_id, delete_rows)
+    ]
+    if state_request is not None:
+        tail.append((state_request, 0, True))
+    size = chunks[-1].size if chunks else 0
+    for request, deleted, is_state in tail:
+        extra = _request_size(request)
+        if not chunks or (size + extra > budget and chunks[-1].requests):
+            chunks.append(Chunk())
+            size = body_size([])
+        last = chunks[-1]
+        last.requests.append(request)
+        last.rows_deleted += deleted
+        last.has_state = last.has_state or is_state
+        size += extra
+    return chunks
+
+
+def _span_length(request: dict[str, Any]) -> int:
+    span = request["deleteDimension"]["range"]
+    return int(span["endIndex"]) - int(span["startIndex"])
+
+
+def _row_cost(
+    runs: Sequence[CellRun], notes: Sequence[CellNote], previous: set[tuple[Any, ...]]
+) -> tuple[int, set[tuple[Any, ...]]]:
+    """Estimated bytes a row adds to a batch, and the blocks it leaves open for the next row."""
+    cost = _ROW_OVERHEAD
+    current: set[tuple[Any, ...]] = set()
+    for run in runs:
+        key = ("cells", run.col, any(isinstance(v, Link) for v in run.values))
+        current.add(key)
+        cost += len(compact_json([encode_cell(v) for v in run.values])) + _ROW_OVERHEAD
+        if key not in previous:
+            cost += _REQUEST_OVERHEAD
+        for offset, fmt in enumerate(run.formats or ()):
+            if fmt is not None:
+                fkey = ("format", run.col + offset, fmt)
+                current.add(fkey)
+                if fkey not in previous:
+                    cost += _REQUEST_OVERHEAD + len(fmt.type) + len(fmt.pattern)
+    for note in notes:
+        cost += len(compact_json(note.text)) + _REQUEST_OVERHEAD
+    return cost, current
+
+
+def _group_rows(
+    rows: Sequence[int],
+    by_row: dict[int, tuple[list[CellRun], list[CellNote]]],
+    budget: int,
+) -> list[list[int]]:
+    groups: list[list[int]] = []
+    current: list[int] = []
+    used = 0
+    previous: set[tuple[Any, ...]] = set()
+    for row in rows:
+        if current and current[-1] != row - 1:
+            previous = set()  # blocks only continue on the very next row
+        cost, open_blocks = _row_cost(*by_row[row], previous)
+        if current and used + cost > budget:
+            groups.append(current)
+            current, used = [], 0
+            cost, open_blocks = _row_cost(*by_row[row], set())
+        current.append(row)
+        used += cost
+        previous = open_blocks
+    if current:
+        groups.append(current)
+    return groups
+
+
+def _build(
+    sheet_id: int,
+    rows: list[int],
+    by_row: dict[int, tuple[list[CellRun], list[CellNote]]],
+    budget: int,
+) -> list[Chunk]:
+    runs = [run for row in rows for run in by_row[row][0]]
+    notes = [note for row in rows for note in by_row[row][1]]
+    chunk = Chunk(
+        requests=[
+            *cell_requests(sheet_id, runs),
+            *format_requests(sheet_id, runs),
+            *note_requests(sheet_id, notes),
+        ],
+        cells=sum(len(r.values) for r in runs),
+        notes=len(notes),
+    )
+    if chunk.size <= budget or len(rows) == 1:
+        return [chunk]
+    half = len(rows) // 2
+    return _build(sheet_id, rows[:half], by_row, budget) + _build(
+        sheet_id, rows[half:], by_row, budget
+    )

@@ -1,0 +1,471 @@
+"""The Sheets gateway: the one object the sync engine uses to read and write a worksheet.
+
+Cost of a sync on the Sheets side (what the run report shows):
+
+- :meth:`SheetsGateway.read`: one ``spreadsheets.get`` (field mask: sheet properties, grid
+  sizes, developer metadata, merges, protected ranges) and one ``values.get`` of the whole
+  worksheet (UNFORMATTED_VALUE, SERIAL_NUMBER). Creating a missing worksheet costs one
+  ``batchUpdate`` (addSheet) instead of the values read. gspread's ``open_by_key`` and
+  ``worksheet()`` are not used: each would fetch the metadata again.
+- :meth:`SheetsGateway.read_column`: one ``values.get`` (the key-column re-check).
+- :meth:`SheetsGateway.apply`: one guarded ``batchUpdate`` per ~2 MB of changes; nothing at all
+  for an empty write. A failed batch costs one ``developerMetadata:search`` to classify it.
+
+Concurrency: see :mod:`sheetsync.sheets.guard`. The guard relies on ``metadataId`` being unique
+within a spreadsheet, as Google documents (UNCONFIRMED by any recording).
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import gspread
+from gspread.urls import SPREADSHEET_BATCH_UPDATE_URL, SPREADSHEET_URL
+from gspread.utils import absolute_range_name, extract_id_from_url
+
+from .batch import compact_json
+from .checks import check_write
+from .chunking import DEFAULT_MAX_BYTES, plan_chunks
+from .client import account_email
+from .counting import Counters
+from .errors import (
+    CellLimitExceeded,
+    Conflict,
+    QuotaExceeded,
+    SheetsError,
+    SheetsUnavailable,
+    WorksheetNotFound,
+)
+from .guard import Outcome, chunk_versions, classify, guard_requests, id_lookup, version_metadata_id
+from .metadata import (
+    METADATA_FIELDS,
+    SheetInfo,
+    SpreadsheetInfo,
+    padded_rows,
+    sheet_info,
+    spreadsheet_info,
+)
+from .model import (
+    MAX_SPREADSHEET_CELLS,
+    ApplyResult,
+    CellValue,
+    SheetSnapshot,
+    SheetWrite,
+)
+from .retry import (
+    REQUEST_FAILURES,
+    RetryPolicy,
+    call_with_retry,
+    is_retryable,
+    to_sheets_error,
+    unknown_outcome,
+)
+from .state import decode_state, state_key, state_metadata_id, state_request
+from .table import column_letter
+from .transport import GatewayHTTPClient
+
+T = TypeVar("T")
+
+_ID = re.compile(r"^[A-Za-z0-9_-]+$")
+_MAPPING = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
+#: Size of a worksheet the gateway creates (Google's default for a new tab).
+NEW_SHEET_ROWS, NEW_SHEET_COLS = 1000, 26
+_JSON = {"Content-Type": "application/json"}
+
+
+@dataclass(frozen=True)
+class Book:
+    """A spreadsheet to work on (no request made yet)."""
+
+    id: str
+
+
+class _Resend(Exception):
+    """The failed attempt was not applied and the failure was transient: send again."""
+
+    def __init__(self, cause: BaseException) -> None:
+        super().__init__(str(cause))
+        self.cause = cause
+
+
+class SheetsGateway:
+    """Reads worksheets and applies guarded writes through gspread's HTTP client.
+
+    ``client`` must come from :func:`sheetsync.sheets.build_client` (its HTTP client counts
+    every request). ``sleep`` is what backoff waits call (tests pass a recorder).
+    """
+
+    def __init__(
+        self,
+        client: gspread.Client,
+        *,
+        sleep: Callable[[float], None] = time.sleep,
+        retry: RetryPolicy | None = None,
+        max_request_bytes: int = DEFAULT_MAX_BYTES,
+        service_account: str | None = None,
+    ) -> None:
+        http = client.http_client
+        if not isinstance(http, GatewayHTTPClient):
+            raise TypeError(
+                "SheetsGateway needs a client from sheetsync.sheets.build_client() "
+                "(its HTTP client counts requests and applies the timeout)"
+            )
+        self._http = http
+        self._sleep = sleep
+        self.retry = retry or RetryPolicy()
+        self.max_request_bytes = max_request_bytes
+        self.service_account = service_account or account_email(client)
+
+    @property
+    def counters(self) -> Counters:
+        """Requests sent (read/write, by kind) and request bytes; ``.reset()`` per run."""
+        return self._http.counters
+
+    # -- reading ------------------------------------------------------------------------------
+    def open(self, spreadsheet: str) -> Book:
+        """A spreadsheet by id or URL. No request is made."""
+        text = spreadsheet.strip()
+        if "/" in text:
+            try:
+                text = extract_id_from_url(text)
+            except gspread.exceptions.NoValidUrlKeyFound:
+                raise ValueError(f"no spreadsheet id found in the URL {spreadsheet!r}") from None
+        if not _ID.match(text):
+            raise ValueError(f"{spreadsheet!r} is not a spreadsheet id or URL")
+        return Book(text)
+
+    def read(
+        self, book: Book, worksheet: str, mapping: str, *, create: bool = True
+    ) -> SheetSnapshot:
+        """The worksheet's used range, version and the mapping's state, as one snapshot."""
+        if not _MAPPING.match(mapping):
+            raise ValueError(
+                f"{mapping!r} is not a mapping name (a file stem such as hot-prospects)"
+            )
+        if not worksheet.strip():
+            raise ValueError("the worksheet title is empty")
+        info = self._fetch_info(book.id)
+        sheet = info.sheet(worksheet)
+        created = False
+        if sheet is None:
+            if not create:
+                names = ", ".join(repr(s.title) for s in info.sheets) or "none"
+                raise WorksheetNotFound(
+                    f"spreadsheet {book.id} has no worksheet {worksheet!r} (it has: {names})",
+                    spreadsheet_id=book.id,
+                    worksheet=worksheet,
+                )
+            sheet, created = self._add_sheet(info, worksheet)
+        rows = [] if created else self._read_values(book.id, sheet.title)
+        return self._snapshot(info, sheet, rows, mapping, created)
+
+    def read_column(self, snap: SheetSnapshot, col: int) -> list[CellValue]:
+        """One column of the worksheet as it is now (one ``values.get``), 0-based rows.
+
+        Padded with ``None`` to at least the snapshot's row count.
+        """
+        letter = column_letter(col)
+        range_name = absolute_range_name(snap.title, f"{letter}:{letter}")
+        params = {
+            "majorDimension": "COLUMNS",
+            "valueRenderOption": "UNFORMATTED_VALUE",
+            "dateTimeRenderOption": "SERIAL_NUMBER",
+        }
+        data = self._read(
+            lambda: self._http.values_get(snap.spreadsheet_id, range_name, params=dict(params)),
+            what=f"reading column {letter} of",
+            spreadsheet_id=snap.spreadsheet_id,
+            worksheet=snap.title,
+        )
+        columns = padded_rows(data.get("values"))
+        values = columns[0] if columns else []
+        return values + [None] * (len(snap.rows) - len(values))
+
+    def read_version(self, snap: SheetSnapshot) -> str | None:
+        """The version entry as it is now (one ``developerMetadata:search``)."""
+        metadata_id = version_metadata_id(snap.spreadsheet_id, snap.sheet_id)
+        url = SPREADSHEET_URL % snap.spreadsheet_id + "/developerMetadata:search"
+        body = {"dataFilters": [id_lookup(metadata_id)]}
+        data = self._read(
+            lambda: self._http.request("post", url, json=body).json(),
+            what="reading the version entry of",
+            spreadsheet_id=snap.spreadsheet_id,
+            worksheet=snap.title,
+        )
+        for match in data.get("matchedDeveloperMetadata", []):
+            entry = match.get("developerMetadata", {})
+            if entry.get("metadataId") == metadata_id:
+                value = entry.get("metadataValue")
+                return None if value is None else str(value)
+        return None
+
+    # -- writing ------------------------------------------------------------------------------
+    def apply(self, snap: SheetSnapshot, write: SheetWrite, batch_id: str) -> ApplyResult:
+        """Apply ``write`` to the worksheet read as ``snap``, guarded and atomic per batch.
+
+        Everything is checked before anything is sent (limits, structure). One batch when the
+        write fits in ``max_request_bytes``; otherwise several, each guarded, cut at row
+        boundaries, the state in the last. Raises :class:`Conflict` if someone else wrote since
+        ``snap`` was read (nothing of that batch applied). On any other failure the error's
+        ``chunks_applied`` says how many batches went through (the state only comes with the
+        last, so the watermark never runs ahead of the data). One apply per read.
+        """
+        if not batch_id or len(batch_id) > 100:
+            raise ValueError("batch_id must be a non-empty string of at most 100 characters")
+        if batch_id == snap.version:
+            raise ValueError(f"batch_id {batch_id!r} is the version already stored; use a new one")
+        checked = check_write(snap, write)
+        state = None
+        if checked.encoded_state is not None:
+            state = state_request(
+                checked.encoded_state,
+                mapping=snap.mapping,
+                spreadsheet_id=snap.spreadsheet_id,
+                sheet_id=snap.sheet_id,
+                existing_id=snap.state_metadata_id,
+            )
+        chunks = plan_chunks(
+            snap.sheet_id,
+            write.runs,
+            write.notes,
+            grow_rows=checked.grow_rows,
+            grow_cols=checked.grow_cols,
+            delete_rows=checked.delete_rows,
+            state_request=state,
+            max_bytes=self.max_request_bytes,
+        )
+        if not chunks:
+            return ApplyResult(snap.version, 0, 0, 0, 0, 0, 0, False)
+        metadata_id = version_metadata_id(snap.spreadsheet_id, snap.sheet_id)
+        previous = snap.version
+        applied = recovered = retries = 0
+        for chunk, version in zip(chunks, chunk_versions(batch_id, len(chunks)), strict=True):
+            requests = guard_requests(metadata_id, snap.sheet_id, previous, version)
+            body = compact_json({"requests": requests + chunk.requests})
+            try:
+                was_recovered, resent = self._send_guarded(snap, body, previous, version)
+            except SheetsError as exc:
+                exc.chunks_applied = applied
+                raise
+            recovered += was_recovered
+            retries += resent
+            applied += 1
+            previous = version
+        return ApplyResult(
+            version=previous,
+            chunks=applied,
+            cells_written=sum(c.cells for c in chunks),
+            notes_written=sum(c.notes for c in chunks),
+            rows_appended=checked.grow_rows,
+            cols_appended=checked.grow_cols,
+            rows_deleted=sum(c.rows_deleted for c in chunks),
+            state_written=state is not None,
+            recovered=recovered,
+            retries=retries,
+        )
+
+    # -- internals ----------------------------------------------------------------------------
+    def _read(
+        self, func: Callable[[], T], *, what: str, spreadsheet_id: str, worksheet: str | None
+    ) -> T:
+        try:
+            return call_with_retry(self.retry, self._sleep, func)
+        except REQUEST_FAILURES as exc:
+            raise to_sheets_error(
+                exc,
+                what=what,
+                spreadsheet_id=spreadsheet_id,
+                worksheet=worksheet,
+                account_email=self.service_account,
+                attempts=self.retry.attempts if is_retryable(exc) else None,
+            ) from exc
+
+    def _fetch_info(self, spreadsheet_id: str) -> SpreadsheetInfo:
+        data = self._read(
+            lambda: self._http.fetch_sheet_metadata(
+                spreadsheet_id, params={"fields": METADATA_FIELDS}
+            ),
+            what="reading",
+            spreadsheet_id=spreadsheet_id,
+            worksheet=None,
+        )
+        return spreadsheet_info(data, spreadsheet_id)
+
+    def _read_values(self, spreadsheet_id: str, title: str) -> list[list[CellValue]]:
+        params = {
+            "majorDimension": "ROWS",
+            "valueRenderOption": "UNFORMATTED_VALUE",
+            "dateTimeRenderOption": "SERIAL_NUMBER",
+        }
+        data = self._read(
+            lambda: self._http.values_get(
+                spreadsheet_id, absolute_range_name(title), params=dict(params)
+            ),
+            what="reading the values of",
+            spreadsheet_id=spreadsheet_id,
+            worksheet=title,
+        )
+        return padded_rows(data.get("values"))
+
+    def _post_batch(self, spreadsheet_id: str, body: bytes) -> dict[str, Any]:
+        url = SPREADSHEET_BATCH_UPDATE_URL % spreadsheet_id
+        reply: dict[str, Any] = self._http.request(
+            "post", url, data=body, headers=dict(_JSON)
+        ).json()
+        return reply
+
+    def _resend_loop(self, attempt: Callable[[], T]) -> tuple[T, int]:
+        """Run ``attempt`` until it returns; it raises :class:`_Resend` to be tried again.
+
+        Returns its result and how many times it was re-sent.
+        """
+        resent = -1
+        try:
+            for retry_attempt in self.retry.retrying(self._sleep, lambda e: isinstance(e, _Resend)):
+                with retry_attempt:
+                    resent += 1
+                    return attempt(), resent
+        except _Resend as last:  # still failing after the last attempt
+            raise last.cause from None
+        raise AssertionError("unreachable: tenacity re-raises the last failure")  # pragma: no cover
+
+    def _send_guarded(
+        self, snap: SheetSnapshot, body: bytes, previous: str | None, version: str
+    ) -> tuple[bool, int]:
+        """Send one guarded batch. Returns (applied-but-answer-lost, times re-sent)."""
+
+        def attempt() -> bool:
+            try:
+                self._post_batch(snap.spreadsheet_id, body)
+                return False
+            except REQUEST_FAILURES as exc:
+                try:
+                    current = self.read_version(snap)
+                except (SheetsUnavailable, QuotaExceeded):
+                    raise unknown_outcome("writing", snap.spreadsheet_id, snap.title) from exc
+                outcome = classify(current, previous, version)
+                if outcome is Outcome.APPLIED:
+                    return True
+                if outcome is Outcome.CONFLICT:
+                    raise Conflict(
+                        f"worksheet {snap.title!r} of spreadsheet {snap.spreadsheet_id} was "
+                        f"written by another run since it was read (version {current!r}, read "
+                        f"{previous!r}); nothing of this batch was applied: re-read and re-plan",
+                        spreadsheet_id=snap.spreadsheet_id,
+                        worksheet=snap.title,
+                    ) from exc
+                if is_retryable(exc):
+                    raise _Resend(exc) from exc
+                raise
+
+        try:
+            return self._resend_loop(attempt)
+        except SheetsError:
+            raise
+        except REQUEST_FAILURES as exc:
+            raise to_sheets_error(
+                exc,
+                what="writing",
+                spreadsheet_id=snap.spreadsheet_id,
+                worksheet=snap.title,
+                account_email=self.service_account,
+                attempts=self.retry.attempts if is_retryable(exc) else None,
+            ) from exc
+
+    def _add_sheet(self, info: SpreadsheetInfo, title: str) -> tuple[SheetInfo, bool]:
+        """Create the worksheet (one addSheet batch). Returns (sheet, created by this call)."""
+        added = NEW_SHEET_ROWS * NEW_SHEET_COLS
+        if info.total_cells + added > MAX_SPREADSHEET_CELLS:
+            raise CellLimitExceeded(
+                f"adding worksheet {title!r} ({NEW_SHEET_ROWS} x {NEW_SHEET_COLS}) would bring "
+                f"spreadsheet {info.spreadsheet_id} to {info.total_cells + added:,} cells, past "
+                f"Google's limit of {MAX_SPREADSHEET_CELLS:,}. Nothing was written.",
+                spreadsheet_id=info.spreadsheet_id,
+                worksheet=title,
+            )
+        properties = {
+            "title": title,
+            "gridProperties": {"rowCount": NEW_SHEET_ROWS, "columnCount": NEW_SHEET_COLS},
+        }
+        body = compact_json({"requests": [{"addSheet": {"properties": properties}}]})
+
+        def attempt() -> tuple[SheetInfo, bool]:
+            try:
+                reply = self._post_batch(info.spreadsheet_id, body)
+                return sheet_info(reply["replies"][0]["addSheet"]), True
+            except REQUEST_FAILURES as exc:
+                # Our lost attempt, or another run, may have created it: look before resending.
+                found = self._fetch_info(info.spreadsheet_id).sheet(title)
+                if found is not None:
+                    return found, False
+                if is_retryable(exc):
+                    raise _Resend(exc) from exc
+                raise
+
+        try:
+            result, _ = self._resend_loop(attempt)
+        except SheetsError:
+            raise
+        except REQUEST_FAILURES as exc:
+            raise to_sheets_error(
+                exc,
+                what=f"creating worksheet {title!r} in",
+                spreadsheet_id=info.spreadsheet_id,
+                account_email=self.service_account,
+                attempts=self.retry.attempts if is_retryable(exc) else None,
+            ) from exc
+        sheet, created = result
+        if created:
+            info.sheets.append(sheet)
+        return sheet, created
+
+    def _snapshot(
+        self,
+        info: SpreadsheetInfo,
+        sheet: SheetInfo,
+        rows: list[list[CellValue]],
+        mapping: str,
+        created: bool,
+    ) -> SheetSnapshot:
+        version_id = version_metadata_id(info.spreadsheet_id, sheet.sheet_id)
+        version = next((m.value for m in sheet.metadata if m.metadata_id == version_id), None)
+        key = state_key(mapping)
+        preferred = state_metadata_id(info.spreadsheet_id, sheet.sheet_id, mapping)
+        entries = sorted(
+            (m for m in sheet.metadata if m.key == key),
+            key=lambda m: m.metadata_id != preferred,
+        )
+        warnings: list[str] = []
+        state = None
+        state_id = None
+        if entries:
+            state, warning = decode_state(entries[0].value)
+            state_id = entries[0].metadata_id
+            if warning:
+                warnings.append(warning)
+            if len(entries) > 1:
+                warnings.append(f"{len(entries)} state entries for mapping {mapping!r}; using one")
+        return SheetSnapshot(
+            spreadsheet_id=info.spreadsheet_id,
+            sheet_id=sheet.sheet_id,
+            title=sheet.title,
+            row_count=sheet.row_count,
+            col_count=sheet.col_count,
+            rows=rows,
+            version=version,
+            state=state,
+            mapping=mapping,
+            merges=list(sheet.merges),
+            protected_ranges=list(sheet.protected),
+            time_zone=info.time_zone,
+            locale=info.locale,
+            total_cells=info.total_cells,
+            frozen_rows=sheet.frozen_rows,
+            created=created,
+            state_metadata_id=state_id,
+            warnings=warnings,
+        )

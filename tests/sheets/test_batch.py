@@ -1,0 +1,100 @@
+"""Building batchUpdate sub-requests from a write (pure)."""
+
+from __future__ import annotations
+
+from sheetsync.sheets.batch import (
+    append_requests,
+    cell_requests,
+    delete_requests,
+    encode_cell,
+    format_requests,
+    note_requests,
+)
+from sheetsync.sheets.model import CellNote, CellRun, Link, NumberFormat
+
+DATE = NumberFormat("DATE", "yyyy-mm-dd")
+STAMP = NumberFormat("DATE_TIME", "yyyy-mm-dd hh:mm")
+
+
+def test_typed_values_never_formulas() -> None:
+    assert encode_cell('=HYPERLINK("http://x.example","y")') == {
+        "userEnteredValue": {"stringValue": '=HYPERLINK("http://x.example","y")'}
+    }
+    assert encode_cell("0123") == {"userEnteredValue": {"stringValue": "0123"}}
+    assert encode_cell(True) == {"userEnteredValue": {"boolValue": True}}
+    assert encode_cell(53) == {"userEnteredValue": {"numberValue": 53}}
+    assert encode_cell(12.5) == {"userEnteredValue": {"numberValue": 12.5}}
+    assert encode_cell(None) == {}  # cleared under the userEnteredValue mask
+    assert encode_cell(Link("docs", "https://x.example/d")) == {
+        "userEnteredValue": {"stringValue": "docs"},
+        "textFormatRuns": [{"startIndex": 0, "format": {"link": {"uri": "https://x.example/d"}}}],
+    }
+
+
+def test_runs_on_consecutive_rows_share_one_request() -> None:
+    runs = [CellRun(r, 0, ("a", r)) for r in range(5, 9)] + [CellRun(6, 4, (1,))]
+    requests = cell_requests(7, runs)
+    assert len(requests) == 2
+    block = requests[0]["updateCells"]
+    assert block["start"] == {"sheetId": 7, "rowIndex": 5, "columnIndex": 0}
+    assert block["fields"] == "userEnteredValue"  # users' formats untouched
+    assert [row["values"][1] for row in block["rows"]] == [
+        {"userEnteredValue": {"numberValue": r}} for r in range(5, 9)
+    ]
+    assert requests[1]["updateCells"]["start"] == {"sheetId": 7, "rowIndex": 6, "columnIndex": 4}
+
+
+def test_gap_or_link_starts_a_new_block() -> None:
+    runs = [
+        CellRun(1, 0, ("a",)),
+        CellRun(3, 0, ("b",)),  # row 2 skipped: new block
+        CellRun(4, 0, (Link("t", "http://x.example"),)),  # link: own mask
+    ]
+    requests = cell_requests(0, runs)
+    assert [r["updateCells"]["start"]["rowIndex"] for r in requests] == [1, 3, 4]
+    assert [r["updateCells"]["fields"] for r in requests] == [
+        "userEnteredValue",
+        "userEnteredValue",
+        "userEnteredValue,textFormatRuns",
+    ]
+
+
+def test_formats_once_per_column_block() -> None:
+    runs = [CellRun(r, 0, ("x", 45296, 45296.5), (None, DATE, STAMP)) for r in range(10, 14)] + [
+        CellRun(20, 0, ("y", 1, 2), (None, DATE, None))
+    ]
+    requests = format_requests(3, runs)
+    ranges = [
+        (
+            r["repeatCell"]["range"]["startRowIndex"],
+            r["repeatCell"]["range"]["endRowIndex"],
+            r["repeatCell"]["range"]["startColumnIndex"],
+            r["repeatCell"]["cell"]["userEnteredFormat"]["numberFormat"]["type"],
+        )
+        for r in requests
+    ]
+    assert ranges == [(10, 14, 1, "DATE"), (10, 14, 2, "DATE_TIME"), (20, 21, 1, "DATE")]
+    assert all(r["repeatCell"]["fields"] == "userEnteredFormat.numberFormat" for r in requests)
+    assert format_requests(3, [CellRun(1, 0, ("x",))]) == []
+
+
+def test_notes_grouped_per_row() -> None:
+    notes = [CellNote(0, 1, "managed"), CellNote(0, 2, "managed"), CellNote(0, 5, "managed")]
+    requests = note_requests(0, notes)
+    assert len(requests) == 2
+    assert requests[0]["updateCells"]["fields"] == "note"
+    assert requests[0]["updateCells"]["rows"] == [{"values": [{"note": "managed"}] * 2}]
+    assert requests[1]["updateCells"]["start"]["columnIndex"] == 5
+
+
+def test_structure_requests() -> None:
+    assert append_requests(1, 0, 0) == []
+    assert append_requests(1, 5, 2) == [
+        {"appendDimension": {"sheetId": 1, "dimension": "COLUMNS", "length": 2}},
+        {"appendDimension": {"sheetId": 1, "dimension": "ROWS", "length": 5}},
+    ]
+    spans = [
+        (r["deleteDimension"]["range"]["startIndex"], r["deleteDimension"]["range"]["endIndex"])
+        for r in delete_requests(1, [4, 9, 5, 6, 2, 9])
+    ]
+    assert spans == [(9, 10), (4, 7), (2, 3)]  # bottom-up, contiguous rows coalesced

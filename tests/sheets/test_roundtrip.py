@@ -1,0 +1,155 @@
+"""Typed round trip: gateway write -> emulator -> gateway read gives back the same values.
+
+Every value comes back as the Python value the engine computed, so the next diff is empty
+(BR-01 leading zeros, BR-02 formula-looking text, BR-03 dates as serials, BR-05 long ids).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+import pytest
+
+from sheetsync.sheets import (
+    CellRun,
+    Link,
+    NumberFormat,
+    SheetsGateway,
+    SheetWrite,
+    Table,
+    cells_equal,
+)
+from sheetsync.sheets.table import a1
+
+from .conftest import MAPPING, WORKSHEET
+
+EPOCH = datetime(1899, 12, 30)
+
+
+def serial(value: date | datetime) -> float:
+    """What the engine computes: days since 1899-12-30 (a whole number for a date)."""
+    moment = value if isinstance(value, datetime) else datetime(value.year, value.month, value.day)
+    return (moment - EPOCH).total_seconds() / 86_400
+
+
+DATE = NumberFormat("DATE", "yyyy-mm-dd")
+STAMP = NumberFormat("DATE_TIME", "yyyy-mm-dd hh:mm:ss")
+
+CASES: list[tuple[str, Any, NumberFormat | None]] = [
+    ("phone", "0312345678", None),
+    ("zip", "01234", None),
+    ("intl phone", "+81 3-1234-5678", None),
+    ("formula text", '=HYPERLINK("http://x.example","y")', None),
+    ("dashes", "-VP-", None),
+    ("at", "@home", None),
+    ("long id", "123456789012345678", None),
+    ("unicode", "Zoë 🚀", None),
+    ("true text", "TRUE", None),
+    ("apostrophe", "'quoted", None),
+    ("date", serial(date(2024, 1, 5)), DATE),
+    ("datetime", serial(datetime(2024, 1, 5, 9, 15, 7)), STAMP),
+    ("int", 53, None),
+    ("float", 12.5, None),
+    ("negative", -0.001, None),
+    ("whole float", 3.0, None),
+    ("big int", 2**53, None),
+    ("true", True, None),
+    ("false", False, None),
+    ("empty", None, None),
+    ("link", Link("Open in Pardot", "https://pi.pardot.com/prospect/read/id/1001"), None),
+]
+
+
+def write_cases(gateway: SheetsGateway, book_id: str) -> None:
+    snap = gateway.read(gateway.open(book_id), WORKSHEET, MAPPING)
+    headers = tuple(name for name, _, _ in CASES)
+    values = tuple(value for _, value, _ in CASES)
+    formats = tuple(fmt for _, _, fmt in CASES)
+    write = SheetWrite(
+        runs=[
+            CellRun(0, 0, ("key", *headers)),
+            CellRun(1, 0, ("p-1", *values), (None, *formats)),
+            CellRun(2, 0, ("p-2", "trailing", *[None] * (len(CASES) - 1))),
+        ],
+        notes=[],
+        min_rows=0,
+        min_cols=len(CASES) + 1,
+        delete_rows=[],
+        state={"watermark": "2024-01-05T09:15:00Z"},
+    )
+    gateway.apply(snap, write, "batch-1")
+
+
+def test_every_value_reads_back_as_written(gateway: SheetsGateway, book_id: str) -> None:
+    write_cases(gateway, book_id)
+    snap = gateway.read(gateway.open(book_id), WORKSHEET, MAPPING)
+    table = Table.from_snapshot(snap)
+    row = table.row(2)
+    for name, value, _ in CASES:
+        got = row[table.column(name) or 0]
+        assert cells_equal(value, got), (name, value, got)
+        want = value.text if isinstance(value, Link) else value
+        whole = isinstance(want, float) and want.is_integer()
+        assert got == want and type(got) is (int if whole else type(want)), (name, got)
+    # Serials: a date is a whole number (an int), a datetime keeps its fraction.
+    assert isinstance(row[table.column("date") or 0], int)
+    assert isinstance(row[table.column("datetime") or 0], float)
+    # Trailing empty cells are padded back: every row has the same width.
+    assert {len(r) for r in snap.rows} == {len(CASES) + 1}
+    assert table.row(3)[1:3] == ["trailing", None]
+    assert snap.state == {"watermark": "2024-01-05T09:15:00Z"}
+
+
+def test_next_diff_is_empty(gateway: SheetsGateway, book_id: str, emulator: Any) -> None:
+    write_cases(gateway, book_id)
+    snap = gateway.read(gateway.open(book_id), WORKSHEET, MAPPING)
+    table = Table.from_snapshot(snap)
+    changed = [
+        name
+        for name, value, _ in CASES
+        if not cells_equal(value, table.cell(2, table.column(name) or 0))
+    ]
+    assert changed == []
+
+
+def test_text_stays_text_and_formats_only_on_new_typed_cells(
+    gateway: SheetsGateway, book_id: str, emulator: Any
+) -> None:
+    write_cases(gateway, book_id)
+    sheet = next(
+        s for s in emulator.snapshot(book_id)["sheets"] if s["properties"]["title"] == WORKSHEET
+    )
+    cells = sheet["cells"]
+    columns = {name: i + 1 for i, (name, _, _) in enumerate(CASES)}
+
+    def cell(name: str, row: int = 2) -> dict[str, Any]:
+        found: dict[str, Any] = cells.get(a1(row - 1, columns[name]), {})
+        return found
+
+    for name in ("phone", "formula text", "intl phone", "long id", "true text"):
+        assert cell(name)["type"] == "string", name  # never parsed, never a formula
+    assert cell("int")["type"] == "number" and cell("true")["type"] == "bool"
+    assert cell("date")["format"]["numberFormat"] == {"type": "DATE", "pattern": "yyyy-mm-dd"}
+    assert cell("datetime")["format"]["numberFormat"]["type"] == "DATE_TIME"
+    assert "format" not in cell("int") and "format" not in cell("phone")
+    assert cell("empty") == {}
+    assert cell("link")["textFormatRuns"] == [
+        {
+            "startIndex": 0,
+            "format": {"link": {"uri": "https://pi.pardot.com/prospect/read/id/1001"}},
+        }
+    ]
+
+
+@pytest.mark.parametrize(("value", "clear"), [(True, None), (0, None), ("x", None), (1.5, "")])
+def test_clearing_a_cell_reads_back_empty(
+    gateway: SheetsGateway, book_id: str, value: Any, clear: Any
+) -> None:
+    book = gateway.open(book_id)
+    snap = gateway.read(book, WORKSHEET, MAPPING)
+    gateway.apply(snap, SheetWrite(runs=[CellRun(0, 0, ("k", value, "z"))]), "b1")
+    snap = gateway.read(book, WORKSHEET, MAPPING)
+    assert snap.rows == [["k", value, "z"]]
+    gateway.apply(snap, SheetWrite(runs=[CellRun(0, 1, (clear,))]), "b2")
+    assert gateway.read(book, WORKSHEET, MAPPING).rows == [["k", None, "z"]]
