@@ -1,24 +1,232 @@
-"""The ``sheetsync`` command line."""
+"""The ``sheetsync`` command line (typer + rich).
+
+Exit codes: 0 when every mapping's run is ``ok``; 1 when one failed, was refused or met a
+conflict; 2 for bad settings or mappings.
+"""
 
 from __future__ import annotations
 
+import json
+import logging
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Annotated
 
 import typer
+from rich.console import Console
+from rich.table import Table
 
 from sheetsync import __version__
+from sheetsync.mapping import MappingError
+from sheetsync.report import RunReport
+from sheetsync.settings import Settings, SettingsError
 
 app = typer.Typer(
-    help="Keep Google Sheets in sync with Salesforce Account Engagement (Pardot).",
+    help="Keep Google Sheets in sync with Salesforce Account Engagement (Pardot).\n\n"
+    "Settings come from SHEETSYNC_* environment variables (see the README); mappings from the "
+    "folder SHEETSYNC_MAPPINGS (default: mappings).",
     no_args_is_help=True,
     add_completion=False,
+    rich_markup_mode=None,
 )
+console = Console()
+errors = Console(stderr=True)
+
+MappingOption = Annotated[
+    str | None, typer.Option("--mapping", "-m", help="Only this mapping (its file name).")
+]
+FullOption = Annotated[
+    bool, typer.Option("--full", help="Read everything and reconcile every row.")
+]
+
+
+@contextmanager
+def _fail_clearly() -> Iterator[None]:
+    """Configuration problems end the command with their message (exit 2), no traceback."""
+    try:
+        yield
+    except (SettingsError, MappingError) as exc:
+        errors.print(f"[bold red]error:[/] {exc}", highlight=False, markup=True)
+        raise typer.Exit(2) from None
+
+
+@app.callback()
+def _options(
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Log what happens (to stderr).")
+    ] = False,
+) -> None:
+    # The engine logs one JSON line per run for Cloud Logging; the CLI shows tables instead.
+    logging.getLogger("sheetsync").setLevel(logging.INFO if verbose else logging.WARNING)
+    logging.getLogger("sheetsync.engine").setLevel(logging.INFO if verbose else logging.CRITICAL)
+
+
+def _settings() -> Settings:
+    return Settings.load()
 
 
 @app.command()
 def version() -> None:
     """Print the version."""
     typer.echo(__version__)
+
+
+@app.command()
+def validate(
+    offline: Annotated[
+        bool, typer.Option("--offline", help="Check the files only; do not ask Pardot.")
+    ] = False,
+) -> None:
+    """Check every mapping: the YAML schema, and the field names against Pardot."""
+    from sheetsync.mapping import check_fields
+    from sheetsync.pardot import PardotClient, PardotError
+    from sheetsync.runtime import mappings_from
+
+    with _fail_clearly():
+        settings = _settings()
+        mappings = mappings_from(settings)
+        console.print(f"{len(mappings)} mapping(s) in {settings.mappings}: files are valid.")
+        if offline:
+            return
+        try:
+            config = settings.pardot()
+        except SettingsError as exc:
+            console.print(f"Field names not checked against Pardot: {exc}")
+            return
+        problems: list[str] = []
+        with PardotClient(config) as pardot:
+            for mapping in mappings:
+                try:
+                    check_fields(mapping, pardot.catalogue(mapping.source.object))
+                except MappingError as exc:
+                    problems.append(str(exc))
+                except PardotError as exc:
+                    errors.print(f"error: cannot read Pardot's field catalogue: {exc}")
+                    raise typer.Exit(1) from None
+        if problems:
+            errors.print("\n".join(problems), highlight=False, markup=False)
+            raise typer.Exit(2)
+        console.print("Every field exists in Pardot and can be read.")
+
+
+@app.command()
+def fields(
+    object_name: Annotated[str, typer.Argument(metavar="OBJECT", help="prospects or campaigns")],
+) -> None:
+    """List the fields a mapping can use: standard, custom and related, with their types."""
+    from sheetsync.pardot import PardotClient, PardotError
+
+    with _fail_clearly(), PardotClient(_settings().pardot()) as pardot:
+        try:
+            catalogue = pardot.catalogue(object_name)
+        except PardotError as exc:
+            errors.print(f"error: {exc}", markup=False)
+            raise typer.Exit(1) from None
+    table = Table(title=f"Fields of {object_name}")
+    for column in ("field", "type", "kind", "note"):
+        table.add_column(column)
+    for info in sorted(catalogue.fields.values(), key=lambda f: (f.kind != "standard", f.name)):
+        note = info.label or ""
+        if info.multi_valued:
+            note = f"{note} (multi-valued: not readable by queries)".strip()
+        table.add_row(info.name, info.type, info.kind, note)
+    console.print(table)
+
+
+@app.command()
+def plan(mapping: MappingOption = None, full: FullOption = False) -> None:
+    """Show what a sync would change, like a Terraform plan. Writes nothing."""
+    from sheetsync.runtime import build_runtime, mappings_from
+
+    with _fail_clearly():
+        settings = _settings()
+        chosen = mappings_from(settings, mapping)
+        runtime = build_runtime(settings)
+    reports = []
+    for item in chosen:
+        report = runtime.engine.run(item, full=full, dry_run=True)
+        reports.append(report)
+        _print_plan(report, runtime.engine.last_plan, item.worksheet)
+    runtime.close()
+    if any(r.status != "ok" for r in reports):
+        raise typer.Exit(1)
+
+
+@app.command()
+def sync(
+    mapping: MappingOption = None,
+    full: FullOption = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Apply a plan even if it removes many rows.")
+    ] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the run report(s) as JSON.")
+    ] = False,
+) -> None:
+    """Sync: make the sheets match Pardot, writing only what changed."""
+    from sheetsync.runtime import build_runtime, mappings_from
+
+    with _fail_clearly():
+        settings = _settings()
+        chosen = mappings_from(settings, mapping)
+        runtime = build_runtime(settings)
+    reports: list[RunReport] = []
+    for item in chosen:
+        if as_json or not console.is_terminal:
+            reports.append(runtime.engine.run(item, full=full, force=force))
+            continue
+        with console.status(f"Syncing {item.name}…"):
+            reports.append(runtime.engine.run(item, full=full, force=force))
+    runtime.close()
+    if as_json:
+        data = [r.to_json() for r in reports]
+        typer.echo(json.dumps(data[0] if len(data) == 1 else data, indent=2, ensure_ascii=False))
+    else:
+        print_reports(reports)
+    if any(r.status != "ok" for r in reports):
+        raise typer.Exit(1)
+
+
+@app.command()
+def status(mapping: MappingOption = None) -> None:
+    """Show each mapping's last run, watermark and last full run, from the sheet's state."""
+    from sheetsync.runtime import mappings_from
+    from sheetsync.sheets import SheetsError, SheetsGateway, build_client
+    from sheetsync.syncstate import SyncState
+
+    with _fail_clearly():
+        settings = _settings()
+        chosen = mappings_from(settings, mapping)
+        gateway = SheetsGateway(build_client(settings))
+    table = Table(title="sheetsync status")
+    for column in ("mapping", "worksheet", "last run", "mode", "+/~/-/!", "watermark", "last full"):
+        table.add_column(column)
+    failed = False
+    for item in chosen:
+        try:
+            snap = gateway.read(
+                gateway.open(item.spreadsheet), item.worksheet, item.name, create=False
+            )
+        except SheetsError as exc:
+            table.add_row(item.name, item.worksheet, f"cannot read: {exc}", "", "", "", "")
+            failed = True
+            continue
+        state = SyncState.from_dict(snap.state)
+        last = state.last_run
+        counts = "/".join(str(last.get(k, "")) for k in ("added", "updated", "removed", "marked"))
+        table.add_row(
+            item.name,
+            item.worksheet,
+            str(last.get("at", "never")),
+            str(last.get("mode", "")),
+            counts if last else "",
+            _when(state.watermark),
+            _when(state.last_full_run),
+        )
+    console.print(table)
+    if failed:
+        raise typer.Exit(1)
 
 
 @app.command()
@@ -31,7 +239,8 @@ def emulate(
 ) -> None:
     """Run the Pardot and Google Sheets emulators until Ctrl-C.
 
-    Prints `export SHEETSYNC_...` lines that point sheetsync at them.
+    Creates the spreadsheets the mappings name and prints `export SHEETSYNC_...` lines that
+    point sheetsync at the emulators.
     """
     from sheetsync.emulate import serve
 
@@ -39,15 +248,121 @@ def emulate(
 
 
 @app.command()
-def demo() -> None:
-    """Run the demo sync against the built-in emulators (not built yet)."""
-    typer.echo(
-        "The demo sync is not built yet: it arrives with the sync engine. "
-        "Meanwhile `sheetsync emulate` starts the Pardot emulator."
+def demo(
+    prospects: Annotated[
+        int, typer.Option(help="Prospects in the emulated account.", min=100)
+    ] = 3000,
+) -> None:
+    """Run the example mappings against the built-in emulators, change Pardot, run again."""
+    from sheetsync.demo import run_demo
+
+    with _fail_clearly():
+        ok = run_demo(console, prospects=prospects)
+    if not ok:
+        raise typer.Exit(1)
+
+
+# -- output ---------------------------------------------------------------------------------------
+def _when(moment: object) -> str:
+    return moment.isoformat(timespec="seconds") if hasattr(moment, "isoformat") else "never"
+
+
+def print_reports(reports: list[RunReport], title: str = "sheetsync run") -> None:
+    table = Table(title=title)
+    for column in (
+        "mapping",
+        "mode",
+        "status",
+        "added",
+        "updated",
+        "removed",
+        "marked",
+        "cells",
+        "Pardot calls",
+        "Sheets r/w",
+        "seconds",
+    ):
+        table.add_column(
+            column,
+            justify="right"
+            if column[0].islower() and column not in ("mapping", "mode", "status")
+            else "left",
+        )
+    for r in reports:
+        colour = {"ok": "green", "refused": "yellow", "conflict": "yellow"}.get(r.status, "red")
+        table.add_row(
+            r.mapping,
+            r.mode,
+            f"[{colour}]{r.status}[/]",
+            str(r.rows_added),
+            str(r.rows_updated),
+            str(r.rows_removed),
+            str(r.rows_marked),
+            str(r.cells_written),
+            str(r.pardot_calls),
+            f"{r.sheets_read_requests}/{r.sheets_write_requests}",
+            f"{r.seconds:.2f}",
+        )
+    console.print(table)
+    for r in reports:
+        if r.message:
+            console.print(f"[bold]{r.mapping}[/]: {r.message}", highlight=False)
+        for warning in r.warnings:
+            console.print(f"[bold]{r.mapping}[/] warning: {warning}", highlight=False)
+
+
+def _print_plan(report: RunReport, plan: object, worksheet: str) -> None:
+    from sheetsync.plan import Plan
+    from sheetsync.sheets.table import a1
+
+    head = f"[bold]{report.mapping}[/] → worksheet {worksheet!r}"
+    if report.full_reason:
+        head += f" (full run: {report.full_reason})"
+    console.print(head, highlight=False)
+    if report.status != "ok" or not isinstance(plan, Plan):
+        console.print(f"  [red]{report.status}[/]: {report.message}", highlight=False)
+        return
+    if plan.empty:
+        console.print("  No changes. The sheet matches Pardot.")
+    for header in plan.headers_added:
+        console.print(f"  [green]+[/] column {header!r}", highlight=False)
+    console.print(f"  [green]+[/] {plan.rows_added} row(s) to add")
+    console.print(f"  [yellow]~[/] {plan.rows_updated} row(s) to update")
+    console.print(f"  [red]-[/] {plan.rows_removed} row(s) to remove")
+    console.print(f"  [magenta]![/] {plan.rows_marked} row(s) to mark")
+    sample = plan.changes[:10]
+    if sample:
+        console.print("  Sample of cell changes:")
+        for change in sample:
+            old = "" if change.old is None else repr(change.old)
+            console.print(
+                f"    ~ {a1(change.row - 1, change.col):<7} {change.header:<20} "
+                f"{old} → {change.new!r}",
+                highlight=False,
+                markup=False,
+            )
+        if len(plan.changes) > len(sample):
+            console.print(f"    … and {len(plan.changes) - len(sample)} more")
+    for warning in report.warnings:
+        console.print(f"  warning: {warning}", highlight=False)
+    writes = 0 if plan.empty else 1
+    console.print(
+        f"  Planning cost {report.pardot_calls} Pardot call(s) and "
+        f"{report.sheets_read_requests} Sheets read(s); applying costs about {writes} Sheets "
+        "write request(s) (more for a plan over 2 MB).",
+        highlight=False,
+    )
+    console.print(
+        f"  Plan: {plan.rows_added} to add, {plan.rows_updated} to update, "
+        f"{plan.rows_removed} to remove, {plan.rows_marked} to mark, "
+        f"{plan.cells_written} cell(s) to write."
     )
 
 
 def main() -> None:
+    logging.basicConfig(
+        level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr
+    )
     app()
 
 

@@ -12,25 +12,44 @@ import shlex
 import signal
 import tempfile
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import Any
+
+from sheetsync.mapping import Mapping, load_mappings
 
 READY_LINE = "# sheetsync emulators ready"
 
 
 @contextlib.contextmanager
 def running_emulators(
-    *, prospects: int, seed: int, daily_limit: int | None, key_dir: Path
+    *,
+    prospects: int,
+    seed: int,
+    daily_limit: int | None,
+    key_dir: Path,
+    mappings: Sequence[Mapping] = (),
+    start: datetime | None = None,
 ) -> Iterator[tuple[Any, Any, dict[str, str]]]:
-    """Start both emulators; yield them and the environment that points sheetsync at them."""
+    """Start both emulators and create the spreadsheets the mappings name; yield them and the
+    environment that points sheetsync at them."""
     from sheetsync.emulator.pardot import PardotEmulator
     from sheetsync.emulator.sheets import SheetsEmulator
 
     with (
-        PardotEmulator(prospects=prospects, seed=seed, daily_limit=daily_limit) as pardot,
+        PardotEmulator(
+            prospects=prospects, seed=seed, daily_limit=daily_limit, start=start
+        ) as pardot,
         SheetsEmulator() as sheets,
     ):
+        for mapping in mappings:
+            if mapping.spreadsheet_id not in sheets.app.spreadsheet_ids():
+                sheets.create_spreadsheet(
+                    f"sheetsync demo: {mapping.name}",
+                    ["Sheet1"],
+                    spreadsheet_id=mapping.spreadsheet_id,
+                )
         key_file = key_dir / "salesforce-jwt-key.pem"
         key_file.write_text(pardot.credentials.private_key_pem, encoding="utf-8")
         key_file.chmod(0o600)
@@ -60,8 +79,12 @@ def serve(
     daily_limit: int | None,
     echo: Callable[[str], None],
     stop: threading.Event | None = None,
+    mappings_dir: str = "mappings",
 ) -> None:
-    """Run until interrupted (SIGINT/SIGTERM) or until ``stop`` is set."""
+    """Run until interrupted (SIGINT/SIGTERM) or until ``stop`` is set.
+
+    The spreadsheets named by the mappings in ``mappings_dir`` (when it exists) are created."""
+    mappings = load_mappings(Path(mappings_dir)) if Path(mappings_dir).is_dir() else []
     stop = stop or threading.Event()
     if threading.current_thread() is threading.main_thread():
         for sig in (signal.SIGINT, signal.SIGTERM):
@@ -69,12 +92,18 @@ def serve(
     with (
         tempfile.TemporaryDirectory(prefix="sheetsync-emulate-") as key_dir,
         running_emulators(
-            prospects=prospects, seed=seed, daily_limit=daily_limit, key_dir=Path(key_dir)
+            prospects=prospects,
+            seed=seed,
+            daily_limit=daily_limit,
+            key_dir=Path(key_dir),
+            mappings=mappings,
         ) as (pardot, sheets, env),
     ):
         echo(f"# Pardot API v5 + Salesforce token endpoint: {pardot.url}")
         echo(f"# Google Sheets API v4: {sheets.url}")
         echo(f"# {prospects} prospects (seed {seed}); control paths under /_emulator/")
+        for mapping in mappings:
+            echo(f"# spreadsheet {mapping.spreadsheet_id} for mapping {mapping.name}")
         echo("# Paste these lines into your shell, then run sheetsync against the emulators:")
         for line in export_lines(env):
             echo(line)

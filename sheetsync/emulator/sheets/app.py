@@ -193,7 +193,9 @@ class SheetsApp(EmulatorApp):
         if action == "spreadsheets" and request.method == "POST":
             body = request.json() or {}
             sid = self.create_spreadsheet(
-                str(body.get("title") or "Untitled spreadsheet"), body.get("sheets")
+                str(body.get("title") or "Untitled spreadsheet"),
+                body.get("sheets"),
+                body.get("spreadsheetId"),
             )
             if body.get("shared") is False:
                 self.set_shared(sid, False)
@@ -216,14 +218,20 @@ class SheetsApp(EmulatorApp):
 
     # -- Python API (used by SheetsEmulator) ---------------------------------------------------
     def create_spreadsheet(
-        self, title: str, sheets: list[str] | list[dict[str, Any]] | None = None
+        self,
+        title: str,
+        sheets: list[str] | list[dict[str, Any]] | None = None,
+        spreadsheet_id: str | None = None,
     ) -> str:
         props: list[dict[str, Any]] = []
         for item in sheets or []:
             props.append({"title": item} if isinstance(item, str) else dict(item))
         with self._lock:
+            if spreadsheet_id is not None and spreadsheet_id in self._books:
+                raise ValueError(f"spreadsheet {spreadsheet_id} already exists")
             book = self._new_book(
-                {"properties": {"title": title}, "sheets": [{"properties": p} for p in props]}
+                {"properties": {"title": title}, "sheets": [{"properties": p} for p in props]},
+                spreadsheet_id=spreadsheet_id,
             )
             return book.id
 
@@ -264,7 +272,7 @@ class SheetsApp(EmulatorApp):
             if sid not in self._books:
                 return sid
 
-    def _new_book(self, body: Any) -> Spreadsheet:
+    def _new_book(self, body: Any, spreadsheet_id: str | None = None) -> Spreadsheet:
         if body is None:
             body = {}
         if not isinstance(body, dict):
@@ -277,7 +285,7 @@ class SheetsApp(EmulatorApp):
             str(props.get("locale") or "en_US"),
             str(props.get("timeZone") or "Etc/GMT"),
         )
-        book = Spreadsheet(self._new_id(), properties, self._now())
+        book = Spreadsheet(spreadsheet_id or self._new_id(), properties, self._now())
         ctx = self._context(book)
         sheets = body.get("sheets") or [{}]
         if not isinstance(sheets, list):

@@ -62,9 +62,13 @@ class SheetsEmulator:
         self.stop()
 
     # -- state -------------------------------------------------------------------------------
-    def create_spreadsheet(self, title: str, sheets: list[str] | None = None) -> str:
-        """Create a spreadsheet (the service account can open it); returns its 44-char id."""
-        return self.app.create_spreadsheet(title, sheets)
+    def create_spreadsheet(
+        self, title: str, sheets: list[str] | None = None, *, spreadsheet_id: str | None = None
+    ) -> str:
+        """Create a spreadsheet (the service account can open it); returns its 44-char id.
+
+        ``spreadsheet_id`` fixes the id (the demo creates the ids its example mappings name)."""
+        return self.app.create_spreadsheet(title, sheets, spreadsheet_id)
 
     def snapshot(self, spreadsheet_id: str) -> dict[str, Any]:
         """Every sheet's properties and every non-empty cell's value, format and note."""

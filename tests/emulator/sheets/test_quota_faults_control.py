@@ -244,3 +244,21 @@ def test_concurrent_guarded_batches_apply_exactly_once(emu: SheetsEmulator, sid:
     snapshot = emu.snapshot(sid)
     assert snapshot["sheets"][0]["cells"]["A1"]["value"] == winner
     assert [md["metadataValue"] for md in snapshot["developerMetadata"]] == [winner]
+
+
+def test_a_spreadsheet_can_be_created_with_a_fixed_id() -> None:
+    import httpx
+    import pytest
+
+    from sheetsync.emulator.sheets import SheetsEmulator
+
+    fixed = "1SheetSyncDemoFixedId000000000000000000000"
+    with SheetsEmulator() as emu:
+        assert emu.create_spreadsheet("Demo", ["Tab"], spreadsheet_id=fixed) == fixed
+        assert emu.snapshot(fixed)["sheets"][0]["properties"]["title"] == "Tab"
+        with pytest.raises(ValueError, match="already exists"):
+            emu.create_spreadsheet("Again", spreadsheet_id=fixed)
+        answer = httpx.post(
+            emu.url + "/_emulator/spreadsheets", json={"title": "T", "spreadsheetId": fixed + "x"}
+        ).json()
+        assert answer == {"spreadsheetId": fixed + "x"}

@@ -1,0 +1,387 @@
+"""The sync engine: one mapping, one run, following the design page's data flow.
+
+read the sheet (1 metadata read + 1 values read) -> read Pardot (full or incremental) -> select
+and transform -> diff -> plan (safety checks) -> re-check the key column -> one guarded atomic
+write carrying the cells, the structure and the new state. A refused guard (someone else wrote)
+re-reads the sheet and re-plans, a few times at most. Nothing is written when nothing changed.
+
+When the state is written (it is what makes the next run incremental): with any data change; on
+the first run; when the mapping changed; after a full run that was due; and when the watermark
+would otherwise lag the data by more than an hour (records changed only in unmapped fields).
+A full run the user asked for that finds nothing to change writes nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+import uuid
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sheetsync.diff import GONE_UNMATCHED, Diff, SheetLayoutError, diff, normalise_key
+from sheetsync.mapping import Mapping, MappingError, check_fields, effective_type
+from sheetsync.pardot import FieldCatalogue, PardotClient, PardotError
+from sheetsync.plan import Plan, PlanRefused, build_plan
+from sheetsync.report import RunReport
+from sheetsync.selection import DuplicateKeyError, select
+from sheetsync.settings import Settings
+from sheetsync.sheets import (
+    Conflict,
+    DuplicateHeaderError,
+    NumberFormat,
+    SheetsError,
+    SheetsGateway,
+    SheetSnapshot,
+    Table,
+    WorksheetNotFound,
+)
+from sheetsync.source import SourceData, read_source, resolve_lists
+from sheetsync.syncstate import SyncState
+from sheetsync.transform import ColumnSpec, TransformError
+
+log = logging.getLogger("sheetsync.engine")
+
+WATERMARK_LAG = timedelta(hours=1)
+FORMAT_TYPES = {"date": "DATE", "datetime": "DATE_TIME", "number": "NUMBER", "integer": "NUMBER"}
+#: Errors that end a run as "failed" with their message (anything else is a bug: re-raised).
+RUN_ERRORS: tuple[type[Exception], ...] = (
+    PardotError,
+    SheetsError,
+    MappingError,
+    SheetLayoutError,
+    TransformError,
+    DuplicateKeyError,
+    ValueError,
+)
+
+
+@dataclass
+class Columns:
+    """The mapping's columns resolved against the Pardot catalogue."""
+
+    specs: list[ColumnSpec]
+    headers: list[str]
+    key: int
+    status: int | None  # index of the status header (on_delete: mark)
+    formats: list[NumberFormat | None]
+    sources: list[str]  # what fills each header, for the managed-column note
+
+
+def resolve_columns(mapping: Mapping, catalogue: FieldCatalogue) -> Columns:
+    specs = []
+    for column in mapping.columns:
+        kind = effective_type(column, catalogue)
+        tz = ZoneInfo(column.time_zone or mapping.time_zone)
+        fmt = (
+            NumberFormat(FORMAT_TYPES[kind], column.format)
+            if column.format and kind in FORMAT_TYPES
+            else None
+        )
+        specs.append(
+            ColumnSpec(
+                header=column.header,
+                field=column.field,
+                type=kind,
+                tz=tz,
+                number_format=fmt,
+                values=column.values,
+                default=column.default,
+                link=column.link,
+            )
+        )
+    headers = [spec.header for spec in specs]
+    key = next(i for i, column in enumerate(mapping.columns) if column.field == mapping.key)
+    status = None
+    formats: list[NumberFormat | None] = [spec.format_for_new_rows for spec in specs]
+    sources = [f"the Pardot {mapping.source.object} field {spec.field}" for spec in specs]
+    if mapping.on_delete == "mark":
+        status = len(headers)
+        headers.append(mapping.status_header)
+        formats.append(None)
+        sources.append("sheetsync, saying why a row left Pardot's selection")
+    return Columns(specs, headers, key, status, formats, sources)
+
+
+def present_ids(snap: SheetSnapshot, mapping: Mapping, columns: Columns) -> dict[int, str] | None:
+    """Record id -> row key for the rows of the sheet that are in the selection (not marked as
+    gone), when a managed column shows the id; None when the sheet shows no ids."""
+    table = Table(snap.rows, mapping.header_row)
+    id_index = next((i for i, s in enumerate(columns.specs) if s.field == "id"), None)
+    if id_index is None:
+        return None
+    try:
+        id_col = table.column(columns.headers[id_index])
+        key_col = table.column(columns.headers[columns.key])
+        status_col = (
+            table.column(columns.headers[columns.status]) if columns.status is not None else None
+        )
+    except DuplicateHeaderError:
+        return None  # the diff reports it
+    if id_col is None or key_col is None:
+        return {}
+    found: dict[int, str] = {}
+    for _, cells in table.data_rows():
+        value, k = cells[id_col], normalise_key(cells[key_col])
+        if k is None or not isinstance(value, int | float) or isinstance(value, bool):
+            continue
+        if status_col is not None and cells[status_col] not in (None, ""):
+            continue
+        found[int(value)] = k
+    return found
+
+
+def _empty_snapshot(spreadsheet_id: str, worksheet: str, mapping: str) -> SheetSnapshot:
+    """What a dry run plans against when the worksheet does not exist yet."""
+    return SheetSnapshot(
+        spreadsheet_id=spreadsheet_id,
+        sheet_id=-1,
+        title=worksheet,
+        row_count=1000,
+        col_count=26,
+        rows=[],
+        version=None,
+        state=None,
+        mapping=mapping,
+    )
+
+
+class Engine:
+    """Runs mappings. The Pardot client and the Sheets gateway are built by the caller."""
+
+    def __init__(
+        self,
+        pardot: PardotClient,
+        sheets: SheetsGateway,
+        settings: Settings,
+        *,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        max_replans: int = 3,
+    ) -> None:
+        self.pardot = pardot
+        self.sheets = sheets
+        self.settings = settings
+        self.clock = clock
+        self.max_replans = max_replans
+        self.last_plan: Plan | None = None
+
+    def run_all(
+        self,
+        mappings: Iterable[Mapping],
+        *,
+        full: bool = False,
+        dry_run: bool = False,
+        force: bool = False,
+    ) -> list[RunReport]:
+        return [self.run(m, full=full, dry_run=dry_run, force=force) for m in mappings]
+
+    def run(
+        self, mapping: Mapping, *, full: bool = False, dry_run: bool = False, force: bool = False
+    ) -> RunReport:
+        report = RunReport(mapping=mapping.name, mode="dry_run" if dry_run else "incremental")
+        started = time.monotonic()
+        pardot_before = Counter(self.pardot.stats.by_endpoint)
+        sheets_before = self.sheets.counters.snapshot()
+        self.last_plan = None
+        try:
+            self._run(mapping, report, full=full, dry_run=dry_run, force=force)
+        except PlanRefused as exc:
+            report.status, report.message = "refused", str(exc)
+        except Conflict as exc:
+            report.status, report.message = "conflict", str(exc)
+        except RUN_ERRORS as exc:
+            report.status, report.message = "failed", str(exc)
+        finally:
+            spent = Counter(self.pardot.stats.by_endpoint)
+            spent.subtract(pardot_before)
+            report.pardot_calls_by_endpoint = {k: v for k, v in spent.items() if v}
+            report.pardot_calls = sum(report.pardot_calls_by_endpoint.values())
+            sheets_after = self.sheets.counters.snapshot()
+            report.sheets_read_requests = sheets_after.read_requests - sheets_before.read_requests
+            report.sheets_write_requests = (
+                sheets_after.write_requests - sheets_before.write_requests
+            )
+            report.bytes_sent = sheets_after.bytes_sent - sheets_before.bytes_sent
+            report.seconds = time.monotonic() - started
+        level = logging.INFO if report.status == "ok" else logging.ERROR
+        log.log(level, json.dumps(report.to_json(), ensure_ascii=False))
+        return report
+
+    # -- one run ---------------------------------------------------------------------------------
+    def _run(
+        self, mapping: Mapping, report: RunReport, *, full: bool, dry_run: bool, force: bool
+    ) -> None:
+        now = self.clock()
+        catalogue = self.pardot.catalogue(mapping.source.object)
+        check_fields(mapping, catalogue)
+        columns = resolve_columns(mapping, catalogue)
+        book = self.sheets.open(mapping.spreadsheet)
+        snap = self._read_sheet(book, mapping, create=not dry_run)
+        report.warnings.extend(snap.warnings)
+        state = SyncState.from_dict(snap.state)
+        every = timedelta(
+            hours=mapping.full_sync_every_hours or self.settings.full_sync_every_hours
+        )
+        reason = state.full_run_reason(mapping.hash, now, every, asked=full)
+        lookback = timedelta(minutes=self.settings.lookback_minutes)
+        since = (
+            None if reason is not None or state.watermark is None else state.watermark - lookback
+        )
+        lists = resolve_lists(self.pardot, mapping.source.lists, state.lists)
+        present = present_ids(snap, mapping, columns)
+        data = read_source(
+            self.pardot,
+            mapping.source.object,
+            mapping.fields_to_read,
+            since=since,
+            list_ids=sorted(set(lists.values())),
+            present=None if present is None else set(present),
+        )
+        report.read_path = data.read_path
+        full_run = data.complete
+        if full_run and reason is None:
+            reason = "many list changes"
+        report.full_reason = reason
+        if not dry_run:
+            report.mode = "full" if full_run else "incremental"
+        selection = select(
+            data.records,
+            columns.specs,
+            columns.key,
+            conditions=lambda record: mapping.record_matches(record, catalogue),
+            include_deleted=mapping.source.include_deleted,
+            members=data.members,
+            extra_cells=1 if columns.status is not None else 0,
+        )
+        if present is not None:
+            for prospect_id in data.left_lists:
+                k = present.get(prospect_id)
+                if k is not None and k not in selection.desired:
+                    selection.gone.setdefault(k, GONE_UNMATCHED)
+        remove_limit = (
+            mapping.max_remove_percent
+            if mapping.max_remove_percent is not None
+            else self.settings.max_remove_percent
+        )
+        notes_for = (
+            range(len(columns.headers)) if reason in ("first run", "the mapping changed") else ()
+        )
+        for _attempt in range(self.max_replans):
+            table = Table(snap.rows, mapping.header_row)
+            result = diff(
+                table,
+                columns.headers,
+                columns.key,
+                selection.desired,
+                selection.gone,
+                full=full_run,
+                on_delete=mapping.on_delete,
+                status=columns.status,
+            )
+            plan = build_plan(
+                result,
+                formats=columns.formats,
+                used_rows=len(snap.rows),
+                grid_rows=snap.row_count,
+                grid_cols=snap.col_count,
+                other_cells=max(snap.total_cells - snap.row_count * snap.col_count, 0),
+                max_remove_percent=remove_limit,
+                force=force,
+                notes_for=notes_for,
+                sources=columns.sources,
+            )
+            self.last_plan = plan
+            _count(report, plan)
+            report.warnings.extend(w for w in plan.warnings if w not in report.warnings)
+            new_state = self._next_state(state, mapping, data, lists, now, full_run, plan)
+            write_state = self._state_due(state, new_state, reason, plan)
+            if dry_run or (plan.empty and not write_state):
+                return
+            if not plan.empty and not self._keys_unchanged(snap, result, mapping.header_row):
+                report.warnings.append("rows moved while planning; re-read and re-planned")
+                snap = self._read_sheet(book, mapping, create=True)
+                continue
+            plan.write.state = new_state.to_dict()
+            try:
+                self.sheets.apply(snap, plan.write, f"{mapping.name}-{uuid.uuid4().hex[:12]}")
+            except Conflict:
+                report.warnings.append("another run wrote first; re-read and re-planned")
+                snap = self._read_sheet(book, mapping, create=True)
+                continue
+            return
+        raise Conflict(
+            f"the sheet kept changing while planning ({self.max_replans} attempts); nothing "
+            "more was written, the next run will catch up"
+        )
+
+    def _read_sheet(self, book: Any, mapping: Mapping, *, create: bool) -> SheetSnapshot:
+        try:
+            return self.sheets.read(book, mapping.worksheet, mapping.name, create=create)
+        except WorksheetNotFound:
+            if create:
+                raise
+            return _empty_snapshot(book.id, mapping.worksheet, mapping.name)
+
+    def _keys_unchanged(self, snap: SheetSnapshot, result: Diff, header_row: int) -> bool:
+        """Re-read the key column just before writing: users may have sorted or inserted rows."""
+        layout = result.layout
+        if layout.key in layout.added or not snap.rows:
+            return True
+        column = self.sheets.read_column(snap, layout.key_col)
+        before = [normalise_key(snap.cell(r, layout.key_col)) for r in range(len(snap.rows))]
+        now = [normalise_key(v) for v in column[: max(len(column), len(snap.rows))]]
+        now += [None] * (len(before) - len(now))
+        return before[header_row:] == now[header_row : len(before)] and not any(now[len(before) :])
+
+    @staticmethod
+    def _next_state(
+        state: SyncState,
+        mapping: Mapping,
+        data: SourceData,
+        lists: dict[str, int],
+        now: datetime,
+        full_run: bool,
+        plan: Plan,
+    ) -> SyncState:
+        newest = data.newest_update()
+        watermark = state.watermark
+        candidate = min(newest, now) if newest is not None else (now if full_run else None)
+        if candidate is not None and (watermark is None or candidate > watermark):
+            watermark = candidate
+        return SyncState(
+            watermark=watermark,
+            mapping_hash=mapping.hash,
+            last_full_run=now if full_run else state.last_full_run,
+            last_run={
+                "at": now.isoformat(timespec="seconds"),
+                "mode": "full" if full_run else "incremental",
+                "added": plan.rows_added,
+                "updated": plan.rows_updated,
+                "removed": plan.rows_removed,
+                "marked": plan.rows_marked,
+            },
+            lists=lists,
+        )
+
+    @staticmethod
+    def _state_due(old: SyncState, new: SyncState, reason: str | None, plan: Plan) -> bool:
+        if not plan.empty or reason in ("first run", "the mapping changed"):
+            return True
+        if reason is not None and reason.startswith("the last full run"):
+            return True
+        if old.watermark is None or new.watermark is None:
+            return new.watermark is not None
+        return new.watermark - old.watermark > WATERMARK_LAG
+
+
+def _count(report: RunReport, plan: Plan) -> None:
+    report.rows_added = plan.rows_added
+    report.rows_updated = plan.rows_updated
+    report.rows_removed = plan.rows_removed
+    report.rows_marked = plan.rows_marked
+    report.cells_written = plan.cells_written

@@ -1,0 +1,179 @@
+"""A diff turned into what the gateway writes, with the safety checks. Pure.
+
+Changed cells are coalesced into runs of contiguous columns per row (one ``updateCells`` each);
+new rows go right after the used range; removed rows are deleted bottom-up by the gateway.
+A plan removing more than the allowed share of the keyed rows is refused whole unless forced:
+an empty or truncated Pardot read must never wipe a sheet.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from itertools import groupby
+
+from sheetsync.diff import CellChange, Diff
+from sheetsync.sheets.model import (
+    MAX_SPREADSHEET_CELLS,
+    Cell,
+    CellNote,
+    CellRun,
+    NumberFormat,
+    SheetWrite,
+)
+
+MANAGED_NOTE = (
+    "Managed by sheetsync: filled from {source}. Edits in this column are replaced at the next "
+    "sync; add your own columns beside it instead."
+)
+# Up to this many removals pass whatever their share (a small sheet losing one row).
+SMALL_REMOVAL = 5
+
+
+class PlanRefused(Exception):
+    """The plan is unsafe to apply; nothing was written."""
+
+
+@dataclass
+class Plan:
+    write: SheetWrite
+    rows_added: int
+    rows_updated: int
+    rows_removed: int
+    rows_marked: int
+    cells_written: int
+    changes: list[CellChange] = field(default_factory=list)
+    headers_added: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        w = self.write
+        return not (w.runs or w.notes or w.delete_rows)
+
+
+def coalesce(cells: Sequence[tuple[int, int, Cell]]) -> list[CellRun]:
+    """(row, col, value) cells -> runs of contiguous columns per row (0-based indices)."""
+    runs: list[CellRun] = []
+    ordered = sorted(cells, key=lambda c: (c[0], c[1]))
+    for row, group in groupby(ordered, key=lambda c: c[0]):
+        start = -2
+        values: list[Cell] = []
+        for _, col, value in group:
+            if col != start + len(values):
+                if values:
+                    runs.append(CellRun(row, start, tuple(values)))
+                start, values = col, []
+            values.append(value)
+        if values:
+            runs.append(CellRun(row, start, tuple(values)))
+    return runs
+
+
+def new_row_runs(
+    row: int,
+    columns: Sequence[int],
+    cells: Sequence[Cell],
+    formats: Sequence[NumberFormat | None],
+) -> list[CellRun]:
+    """Runs for one appended row: contiguous managed columns, empty cells skipped."""
+    placed = sorted(
+        (col, value, fmt)
+        for col, value, fmt in zip(columns, cells, formats, strict=True)
+        if value is not None
+    )
+    runs: list[CellRun] = []
+    start = -2
+    values: list[Cell] = []
+    fmts: list[NumberFormat | None] = []
+    for col, value, fmt in placed:
+        if col != start + len(values):
+            if values:
+                runs.append(CellRun(row, start, tuple(values), _formats(fmts)))
+            start, values, fmts = col, [], []
+        values.append(value)
+        fmts.append(fmt)
+    if values:
+        runs.append(CellRun(row, start, tuple(values), _formats(fmts)))
+    return runs
+
+
+def _formats(fmts: list[NumberFormat | None]) -> tuple[NumberFormat | None, ...] | None:
+    return tuple(fmts) if any(f is not None for f in fmts) else None
+
+
+def build_plan(
+    result: Diff,
+    *,
+    formats: Sequence[NumberFormat | None],
+    used_rows: int,
+    grid_rows: int,
+    grid_cols: int,
+    other_cells: int,
+    max_remove_percent: float,
+    force: bool,
+    notes_for: Sequence[int] = (),
+    sources: Sequence[str] = (),
+) -> Plan:
+    """The write for a diff. ``used_rows`` is the used range's height (new rows go after it);
+    ``other_cells`` counts the spreadsheet's cells outside this worksheet (the 10M cap);
+    ``notes_for`` lists header indices that get the managed note (new headers always do);
+    ``sources`` says, per header, what fills it (e.g. "the Pardot field email")."""
+    layout = result.layout
+    header_index = layout.header_row - 1
+    cells = [(c.row - 1, c.col, c.new) for c in result.changes]
+    headers_added = [layout.headers[i] for i in layout.added]
+    cells += [(header_index, layout.columns[i], layout.headers[i]) for i in layout.added]
+    runs = coalesce(cells)
+    first_new = max(used_rows, layout.header_row)  # 0-based index of the first appended row
+    for offset, row_cells in enumerate(result.new_rows):
+        runs += new_row_runs(first_new + offset, layout.columns, row_cells, formats)
+    noted = sorted(set(layout.added) | set(notes_for))
+    notes = [
+        CellNote(
+            header_index,
+            layout.columns[i],
+            MANAGED_NOTE.format(source=sources[i] if i < len(sources) else "Pardot"),
+        )
+        for i in noted
+    ]
+    needed_rows = first_new + len(result.new_rows)
+    needed_cols = max(layout.width, grid_cols)
+    min_rows = max(grid_rows, needed_rows)
+    total = other_cells + min_rows * needed_cols
+    if total > MAX_SPREADSHEET_CELLS:
+        raise PlanRefused(
+            f"writing would take the spreadsheet to {total:,} cells, past Google's limit of "
+            f"{MAX_SPREADSHEET_CELLS:,}; remove unused rows or columns, or move this mapping to "
+            "another spreadsheet"
+        )
+    removed = len(result.removed_rows)
+    managed = result.managed_rows
+    if removed and not force:
+        share = 100.0 * removed / managed if managed else 100.0
+        wipes_all = removed >= managed
+        if (share > max_remove_percent and removed > SMALL_REMOVAL) or (wipes_all and managed > 1):
+            raise PlanRefused(
+                f"the plan would remove {removed} of {managed} rows ({share:.0f}%, more than the "
+                f"allowed {max_remove_percent:g}%); nothing was written. If Pardot really lost "
+                "these prospects, run again with --force (or raise max_remove_percent)"
+            )
+    write = SheetWrite(
+        runs=runs,
+        notes=notes,
+        min_rows=min_rows,
+        min_cols=needed_cols,
+        delete_rows=sorted(row - 1 for row, _, _ in result.removed_rows),
+    )
+    new_cells = sum(1 for row_cells in result.new_rows for value in row_cells if value is not None)
+    return Plan(
+        write=write,
+        rows_added=len(result.new_rows),
+        rows_updated=result.rows_updated,
+        rows_removed=removed,
+        rows_marked=len(result.marked_rows),
+        cells_written=len(result.changes) + new_cells + len(layout.added),
+        changes=result.changes,
+        headers_added=headers_added,
+        warnings=list(result.warnings),
+    )

@@ -1,0 +1,94 @@
+"""Which records belong in the sheet, and the cells of those that do. Pure.
+
+A record belongs when it is not in the recycle bin (unless the mapping includes deleted ones),
+is a member of one of the mapping's lists (when it names lists) and meets every ``where``
+condition. Records that do not belong are "gone", with the reason shown by ``on_delete: mark``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sheetsync import transform
+from sheetsync.diff import GONE_DELETED, GONE_UNMATCHED, normalise_key
+from sheetsync.sheets.model import Cell
+from sheetsync.transform import ColumnSpec
+
+Predicate = Callable[[Mapping[str, Any]], bool]
+
+
+class DuplicateKeyError(ValueError):
+    """The mapping's key is not unique in Pardot; syncing would make rows flap."""
+
+
+@dataclass
+class Selection:
+    desired: dict[str, tuple[Cell, ...]] = field(default_factory=dict)
+    gone: dict[str, str] = field(default_factory=dict)
+    record_ids: dict[str, int] = field(default_factory=dict)
+
+
+def select(
+    records: Iterable[Mapping[str, Any]],
+    specs: Sequence[ColumnSpec],
+    key: int,
+    *,
+    conditions: Predicate,
+    include_deleted: bool,
+    members: set[int] | None,
+    extra_cells: int = 0,
+) -> Selection:
+    """Split records into desired rows (key -> cells) and gone keys (key -> reason).
+
+    ``extra_cells`` appends that many empty cells to each desired row (the status column of
+    ``on_delete: mark``, empty while the record belongs)."""
+    result = Selection()
+    duplicates: dict[str, list[int]] = {}
+    key_spec = specs[key]
+    padding: tuple[Cell, ...] = (None,) * extra_cells
+    for record in records:
+        record_id = int(record["id"])
+        k = normalise_key(transform.cell(record, key_spec))
+        if k is None:
+            continue  # no key value: it cannot have a row
+        reason = _reason(record, record_id, conditions, include_deleted, members)
+        if reason is not None:
+            if k not in result.desired:
+                result.gone[k] = reason
+            continue
+        first = result.record_ids.get(k)
+        if first is not None and first != record_id:
+            duplicates.setdefault(k, [first]).append(record_id)
+            continue
+        result.record_ids[k] = record_id
+        result.desired[k] = transform.row(record, specs) + padding
+        result.gone.pop(k, None)
+    if duplicates:
+        shown = "; ".join(
+            f"{k!r} on records {', '.join(str(i) for i in ids)}"
+            for k, ids in list(duplicates.items())[:10]
+        )
+        more = f" (and {len(duplicates) - 10} more)" if len(duplicates) > 10 else ""
+        raise DuplicateKeyError(
+            f"the key {key_spec.field!r} is not unique in Pardot: {shown}{more}. Key the "
+            "mapping on a unique field (id is) so rows do not flap between runs"
+        )
+    return result
+
+
+def _reason(
+    record: Mapping[str, Any],
+    record_id: int,
+    conditions: Predicate,
+    include_deleted: bool,
+    members: set[int] | None,
+) -> str | None:
+    if record.get("isDeleted") is True and not include_deleted:
+        return GONE_DELETED
+    if members is not None and record_id not in members:
+        return GONE_UNMATCHED
+    if not conditions(record):
+        return GONE_UNMATCHED
+    return None

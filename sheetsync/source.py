@@ -1,0 +1,163 @@
+"""Reading what a mapping needs from Pardot, with as few calls as the API allows.
+
+- Full run: every record (``deleted=all``, ordered by id, past the 100,000-record chain cap).
+- Incremental run: records updated since the watermark minus the lookback (``deleted=all``, so
+  deletions are seen), ordered by ``updatedAt``.
+- List filters (prospects): the current members of each list (``list-memberships`` with a
+  ``listId`` filter; when the API refuses that filter, every membership is scanned once and
+  filtered here), plus, on incremental runs, the memberships changed in the same window: a
+  prospect newly added to a list without being updated itself, and not already in the sheet,
+  is then read by id (a few at most; beyond :data:`MAX_READS_BY_ID` the run reads all prospects
+  instead). A prospect that left the lists needs no read when the sheet shows its id.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sheetsync.pardot import FieldError, PardotClient, PardotError
+
+log = logging.getLogger("sheetsync.engine")
+
+MAX_READS_BY_ID = 20
+LIST_FIELDS = ["id", "name"]
+
+
+class ListNotFound(PardotError):
+    """A list named in a mapping does not exist in Pardot."""
+
+
+@dataclass
+class SourceData:
+    records: list[dict[str, Any]]
+    complete: bool  # every record of the object was read (a full run)
+    members: set[int] | None = None  # current members of the mapping's lists (None: no lists)
+    left_lists: set[int] = field(default_factory=set)  # prospects whose membership ended
+    read_path: str = ""
+
+    def newest_update(self) -> datetime | None:
+        newest: datetime | None = None
+        for record in self.records:
+            stamp = record.get("updatedAt")
+            if isinstance(stamp, str):
+                moment = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+                if newest is None or moment > newest:
+                    newest = moment
+        return newest
+
+
+def resolve_lists(
+    pardot: PardotClient, wanted: Sequence[int | str], known: dict[str, int]
+) -> dict[str, int]:
+    """Names (case-insensitive) or ids -> ids; ``known`` is the cache kept in the sync state."""
+    names = [w for w in wanted if isinstance(w, str) and w not in known]
+    resolved = dict(known)
+    if names:
+        by_name: dict[str, int] = {}
+        for record in pardot.query("lists", LIST_FIELDS, deleted="false"):
+            by_name.setdefault(str(record["name"]).strip().casefold(), int(record["id"]))
+        missing = []
+        for name in names:
+            found = by_name.get(name.strip().casefold())
+            if found is None:
+                missing.append(name)
+            else:
+                resolved[name] = found
+        if missing:
+            raise ListNotFound(
+                "Pardot has no list named "
+                + ", ".join(repr(m) for m in missing)
+                + " (list names are matched ignoring case; ids work too)"
+            )
+    for item in wanted:
+        if isinstance(item, int):
+            resolved[str(item)] = item
+    return resolved
+
+
+def list_members(pardot: PardotClient, list_ids: Iterable[int]) -> set[int]:
+    ids = sorted(set(list_ids))
+    members: set[int] = set()
+    try:
+        for list_id in ids:
+            for m in pardot.query("list-memberships", ["prospectId"], filters={"listId": list_id}):
+                members.add(int(m["prospectId"]))
+        return members
+    except FieldError as exc:
+        if exc.code not in (51, None):
+            raise
+        log.warning("pardot refused the listId filter (%s); scanning all memberships", exc)
+    wanted = set(ids)
+    for m in pardot.query("list-memberships", ["listId", "prospectId"]):
+        if int(m["listId"]) in wanted:
+            members.add(int(m["prospectId"]))
+    return members
+
+
+def changed_memberships(pardot: PardotClient, list_ids: Iterable[int], since: datetime) -> set[int]:
+    """Prospects whose membership of one of the lists changed since ``since``."""
+    wanted = set(list_ids)
+    return {
+        int(m["prospectId"])
+        for m in pardot.query(
+            "list-memberships",
+            ["listId", "prospectId"],
+            filters={"updatedAtAfterOrEqualTo": since},
+            order_by="updatedAt",
+            deleted="all",
+        )
+        if int(m["listId"]) in wanted
+    }
+
+
+def read_source(
+    pardot: PardotClient,
+    collection: str,
+    fields: Sequence[str],
+    *,
+    since: datetime | None,
+    list_ids: Sequence[int] = (),
+    present: set[int] | None = None,
+) -> SourceData:
+    """Records for a full run (``since`` None) or an incremental one.
+
+    ``present``: ids of the prospects whose rows are in the sheet (None when the sheet shows no
+    ids); only list changes of other prospects need their record read."""
+    members = list_members(pardot, list_ids) if list_ids else None
+    if since is None:
+        records = list(pardot.query(collection, fields, order_by="id", deleted="all"))
+        return SourceData(records, True, members, read_path="query (full, by id)")
+    records = list(
+        pardot.query(
+            collection,
+            fields,
+            filters={"updatedAtAfterOrEqualTo": since},
+            order_by="updatedAt",
+            deleted="all",
+        )
+    )
+    data = SourceData(records, False, members, read_path="query (incremental, by updatedAt)")
+    if members is None:
+        return data
+    touched = changed_memberships(pardot, list_ids, since)
+    data.left_lists = touched - members
+    seen = {int(r["id"]) for r in records}
+    joined = (touched & members) - seen
+    left = data.left_lists - seen
+    # Without ids in the sheet, every list change needs its record (for its key).
+    missing = sorted(joined) + sorted(left) if present is None else sorted(joined - present)
+    if len(missing) > MAX_READS_BY_ID:
+        log.info("%d list changes without a record update: reading every record", len(missing))
+        data.records = list(pardot.query(collection, fields, order_by="id", deleted="all"))
+        data.complete = True
+        data.read_path = "query (full, by id: many list changes)"
+        return data
+    for prospect_id in missing:
+        record = pardot.read(collection, prospect_id, fields, deleted="all")
+        if record is not None:
+            data.records.append(record)
+    return data
