@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Annotated
 
@@ -30,7 +30,8 @@ app = typer.Typer(
     add_completion=False,
     rich_markup_mode=None,
 )
-console = Console()
+# Logs and CI output are not terminals: give tables room instead of rich's 80 columns.
+console = Console(width=None if sys.stdout.isatty() else 120)
 errors = Console(stderr=True)
 
 MappingOption = Annotated[
@@ -176,7 +177,8 @@ def sync(
         if as_json or not console.is_terminal:
             reports.append(runtime.engine.run(item, full=full, force=force))
             continue
-        with console.status(f"Syncing {item.name}…"):
+        with _progress(item.name) as update:
+            runtime.engine.progress = update
             reports.append(runtime.engine.run(item, full=full, force=force))
     runtime.close()
     if as_json:
@@ -248,6 +250,25 @@ def emulate(
 
 
 @app.command()
+def fidelity(
+    directory: Annotated[
+        str | None, typer.Argument(help="Folder of recorded gspread cassettes (vcrpy JSON).")
+    ] = None,
+) -> None:
+    """Replay recorded real Google Sheets traffic against the Sheets emulator and compare."""
+    from sheetsync.emulator.sheets.fidelity import format_report, run_fidelity
+
+    try:
+        report = run_fidelity(directory)
+    except FileNotFoundError as exc:
+        errors.print(f"error: {exc}", markup=False)
+        raise typer.Exit(2) from None
+    typer.echo(format_report(report))
+    if report.matched != report.compared:
+        raise typer.Exit(1)
+
+
+@app.command()
 def demo(
     prospects: Annotated[
         int, typer.Option(help="Prospects in the emulated account.", min=100)
@@ -263,31 +284,39 @@ def demo(
 
 
 # -- output ---------------------------------------------------------------------------------------
+@contextmanager
+def _progress(name: str) -> Iterator[Callable[[str, int], None]]:
+    """A live progress line for one mapping: what is being done and how far it got."""
+    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn
+
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("[bold]{task.fields[mapping]}[/]"),
+        BarColumn(),
+        TextColumn("{task.description}"),
+        console=console,
+        transient=True,
+    ) as bar:
+        task = bar.add_task("starting", total=None, mapping=name)
+
+        def update(what: str, count: int) -> None:
+            bar.update(task, description=f"{count:,} {what}")
+
+        yield update
+
+
 def _when(moment: object) -> str:
     return moment.isoformat(timespec="seconds") if hasattr(moment, "isoformat") else "never"
 
 
 def print_reports(reports: list[RunReport], title: str = "sheetsync run") -> None:
+    """The run reports as a table (+ added, ~ updated, - removed, ! marked)."""
     table = Table(title=title)
-    for column in (
-        "mapping",
-        "mode",
-        "status",
-        "added",
-        "updated",
-        "removed",
-        "marked",
-        "cells",
-        "Pardot calls",
-        "Sheets r/w",
-        "seconds",
-    ):
-        table.add_column(
-            column,
-            justify="right"
-            if column[0].islower() and column not in ("mapping", "mode", "status")
-            else "left",
-        )
+    table.add_column("mapping")
+    table.add_column("mode")
+    table.add_column("status")
+    for column in ("+", "~", "-", "!", "cells", "pardot", "sheets r/w", "s"):
+        table.add_column(column, justify="right")
     for r in reports:
         colour = {"ok": "green", "refused": "yellow", "conflict": "yellow"}.get(r.status, "red")
         table.add_row(
@@ -304,6 +333,11 @@ def print_reports(reports: list[RunReport], title: str = "sheetsync run") -> Non
             f"{r.seconds:.2f}",
         )
     console.print(table)
+    console.print(
+        "rows: + added, ~ updated, - removed, ! marked; API requests: pardot calls, "
+        "sheets reads/writes",
+        style="dim",
+    )
     for r in reports:
         if r.message:
             console.print(f"[bold]{r.mapping}[/]: {r.message}", highlight=False)

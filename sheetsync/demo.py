@@ -123,11 +123,14 @@ def _show_sheet(console: Console, snapshot: dict[str, Any], mapping: Mapping) ->
     rows = _grid(snapshot, mapping.worksheet)
     header = [str(h or "") for h in rows[mapping.header_row - 1]]
     table = Table(title=f"{mapping.worksheet!r}: first {SHOWN_ROWS} of {len(rows) - 1} rows")
-    wanted = [i for i, h in enumerate(header) if h][:7] + (
-        [header.index(mapping.status_header)] if mapping.status_header in header else []
-    )
+    shown = {"id", "email", "company", "score", "grade"}
+    wanted = [
+        header.index(c.header) for c in mapping.columns if c.field in shown and c.header in header
+    ]
+    if mapping.status_header in header:
+        wanted.append(header.index(mapping.status_header))
     for i in wanted:
-        table.add_column(header[i], overflow="fold", max_width=24)
+        table.add_column(header[i], overflow="ellipsis", no_wrap=True, max_width=30)
     for row in rows[mapping.header_row : mapping.header_row + SHOWN_ROWS]:
         table.add_row(*(_show(row[i] if i < len(row) else None) for i in wanted))
     console.print(table)

@@ -169,6 +169,8 @@ class Engine:
         self.clock = clock
         self.max_replans = max_replans
         self.last_plan: Plan | None = None
+        # Called with (what, count) while a run progresses: records read, cells to write.
+        self.progress: Callable[[str, int], None] | None = None
 
     def run_all(
         self,
@@ -220,7 +222,7 @@ class Engine:
         catalogue = self.pardot.catalogue(mapping.source.object)
         check_fields(mapping, catalogue)
         columns = resolve_columns(mapping, catalogue)
-        book = self.sheets.open(mapping.spreadsheet)
+        book = self.sheets.open(mapping.spreadsheet_id)
         snap = self._read_sheet(book, mapping, create=not dry_run)
         report.warnings.extend(snap.warnings)
         state = SyncState.from_dict(snap.state)
@@ -241,6 +243,7 @@ class Engine:
             since=since,
             list_ids=sorted(set(lists.values())),
             present=None if present is None else set(present),
+            progress=self.progress,
         )
         report.read_path = data.read_path
         full_run = data.complete
@@ -307,6 +310,8 @@ class Engine:
                 snap = self._read_sheet(book, mapping, create=True)
                 continue
             plan.write.state = new_state.to_dict()
+            if self.progress is not None:
+                self.progress("cells to write", plan.cells_written)
             try:
                 self.sheets.apply(snap, plan.write, f"{mapping.name}-{uuid.uuid4().hex[:12]}")
             except Conflict:

@@ -14,7 +14,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -114,6 +114,23 @@ def changed_memberships(pardot: PardotClient, list_ids: Iterable[int], since: da
     }
 
 
+Progress = Callable[[str, int], None]
+
+
+def _counted(
+    records: Iterable[dict[str, Any]], what: str, progress: Progress | None
+) -> Iterator[dict[str, Any]]:
+    """Pass records through, telling ``progress`` how many were read every page or so."""
+    count = 0
+    for record in records:
+        count += 1
+        if progress is not None and count % 1000 == 0:
+            progress(what, count)
+        yield record
+    if progress is not None:
+        progress(what, count)
+
+
 def read_source(
     pardot: PardotClient,
     collection: str,
@@ -122,24 +139,26 @@ def read_source(
     since: datetime | None,
     list_ids: Sequence[int] = (),
     present: set[int] | None = None,
+    progress: Progress | None = None,
 ) -> SourceData:
     """Records for a full run (``since`` None) or an incremental one.
 
     ``present``: ids of the prospects whose rows are in the sheet (None when the sheet shows no
     ids); only list changes of other prospects need their record read."""
     members = list_members(pardot, list_ids) if list_ids else None
+    what = f"{collection} read"
     if since is None:
-        records = list(pardot.query(collection, fields, order_by="id", deleted="all"))
+        query = pardot.query(collection, fields, order_by="id", deleted="all")
+        records = list(_counted(query, what, progress))
         return SourceData(records, True, members, read_path="query (full, by id)")
-    records = list(
-        pardot.query(
-            collection,
-            fields,
-            filters={"updatedAtAfterOrEqualTo": since},
-            order_by="updatedAt",
-            deleted="all",
-        )
+    query = pardot.query(
+        collection,
+        fields,
+        filters={"updatedAtAfterOrEqualTo": since},
+        order_by="updatedAt",
+        deleted="all",
     )
+    records = list(_counted(query, what, progress))
     data = SourceData(records, False, members, read_path="query (incremental, by updatedAt)")
     if members is None:
         return data
@@ -152,7 +171,8 @@ def read_source(
     missing = sorted(joined) + sorted(left) if present is None else sorted(joined - present)
     if len(missing) > MAX_READS_BY_ID:
         log.info("%d list changes without a record update: reading every record", len(missing))
-        data.records = list(pardot.query(collection, fields, order_by="id", deleted="all"))
+        query = pardot.query(collection, fields, order_by="id", deleted="all")
+        data.records = list(_counted(query, what, progress))
         data.complete = True
         data.read_path = "query (full, by id: many list changes)"
         return data

@@ -12,8 +12,10 @@ The rules (each one is why an unchanged record writes nothing, run after run):
 - Text over 50,000 characters (counted as Sheets counts: UTF-16 units) is cut with a visible
   marker, on a character boundary; lone surrogates become U+FFFD and control characters other
   than tab and newline are dropped, so the value written is the value read back.
-- A value map replaces matching values (matched on the value itself, then on its text); an
-  empty value takes the column's default.
+- A value map replaces matching values (matched on the value's text, ``true``/``1500``/ISO dates,
+  as the mapping documents); an empty value takes the column's default. A replacement or a
+  default is written as the YAML typed it (``Hot`` is text even in an integer column); only
+  values that pass through unchanged are converted to the column's type.
 - A link column shows the value and links to the URL template filled from the record.
 """
 
@@ -27,6 +29,7 @@ from datetime import date, datetime, timedelta, tzinfo
 from typing import Any, Literal
 from urllib.parse import quote
 
+from sheetsync.mapping.values import is_empty, value_text
 from sheetsync.sheets.model import (
     MAX_CELL_CHARS,
     MAX_EXACT_INT,
@@ -118,27 +121,21 @@ def as_text(value: Any) -> str:
     return str(value)
 
 
-def _mapped(value: Any, values: Mapping[Any, Any] | None) -> Any:
-    if not values or value is None:
+def literal(value: Any) -> CellValue:
+    """A value map's replacement or a default, written as the YAML typed it."""
+    if value is None or isinstance(value, bool | int | float):
         return value
-    if not isinstance(value, list | dict) and value in values:
-        return values[value]
-    text = as_text(value)
-    if text in values:
-        return values[text]
-    lowered = text.lower() if isinstance(value, bool) else None
-    if lowered is not None and lowered in values:
-        return values[lowered]
-    return value
+    return clean_text(as_text(value)) or None
 
 
 def convert(value: Any, spec: ColumnSpec) -> CellValue:
     """One field value as the column's typed cell value (None = empty cell)."""
-    value = _mapped(value, spec.values)
-    if value is None or value == "" or value == []:
-        value = spec.default
-        if value is None or value == "":
-            return None
+    if is_empty(value):
+        return literal(spec.default)
+    if spec.values:
+        text = value_text(value)
+        if text in spec.values:
+            return literal(spec.values[text])
     kind = spec.type
     if kind == "text":
         return clean_text(as_text(value)) or None

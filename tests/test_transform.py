@@ -68,6 +68,13 @@ def test_value_map_and_default() -> None:
     assert convert("C", grades) == "C"
     assert convert(None, grades) == "Cold"
     assert convert(True, spec(values={"true": "Yes"})) == "Yes"
+    # Keys match on the value's text (whole floats without .0); replacements keep their YAML
+    # type, even in a typed column, while unmapped values are converted.
+    sizes = spec("integer", values={"1500": "Large", "0": 0}, default="unknown")
+    assert convert(1500.0, sizes) == "Large"
+    assert convert(0, sizes) == 0
+    assert convert("42", sizes) == 42
+    assert convert(None, sizes) == "unknown"
 
 
 def test_long_text_is_cut_with_a_marker_within_the_limit() -> None:

@@ -113,7 +113,10 @@ def _mapping_name(value: str) -> str:
 
 
 class Column(Model):
-    """One managed column: a Pardot field and how its value is shown."""
+    """One managed column: a Pardot field and how its value is shown.
+
+    ``values`` replacements and ``default`` are meant to be written as YAML typed them (text
+    stays text, a number a number); ``type`` converts the Pardot values that pass unchanged."""
 
     field: Annotated[str, AfterValidator(field_name)]
     header: Annotated[str, AfterValidator(_header)]  # defaults to the field name

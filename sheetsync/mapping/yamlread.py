@@ -165,6 +165,39 @@ def _duplicates(node: Node, path: KeyPath, file: str, seen_nodes: set[int]) -> l
     return problems
 
 
+# Keys whose values often start with "#" (number formats, "# of visits"): YAML reads an unquoted
+# "#" as a comment, so the value silently vanishes. Flagged when "#" is followed by a non-space.
+_HASH_PRONE = frozenset({"format", "header", "default", "status_header"})
+
+
+def _lost_to_comments(node: Node, path: KeyPath, file: str, lines: list[str]) -> list[Problem]:
+    problems: list[Problem] = []
+    for key, value in node.value if isinstance(node, MappingNode) else ():
+        sub = (*path, key.value) if isinstance(key, ScalarNode) else path
+        if (
+            isinstance(key, ScalarNode)
+            and key.value in _HASH_PRONE
+            and isinstance(value, ScalarNode)
+            and value.value == ""
+            and value.style is None
+        ):
+            rest = lines[key.end_mark.line][key.end_mark.column :].lstrip(": \t")
+            if len(rest) > 1 and rest[0] == "#" and not rest[1].isspace():
+                problems.append(
+                    Problem(
+                        file,
+                        _line(key),
+                        format_path(sub),
+                        f"the value starts with '#', which YAML reads as a comment: quote it "
+                        f'({key.value}: "{rest.split(" #")[0].strip()}")',
+                    )
+                )
+        problems += _lost_to_comments(value, sub, file, lines)
+    for i, item in enumerate(node.value if isinstance(node, SequenceNode) else ()):
+        problems += _lost_to_comments(item, (*path, i), file, lines)
+    return problems
+
+
 def _yaml_problem(file: str, exc: yaml.YAMLError) -> Problem:
     line: int | None = None
     text = str(exc)
@@ -178,6 +211,8 @@ def _yaml_problem(file: str, exc: yaml.YAMLError) -> Problem:
         text = problem
     if "\\t" in text or "\t" in text:
         text += " (indent with spaces, not tabs)"
+    elif "alias" in text:
+        text += ' (quote a value that starts with *, e.g. schedule: "*/15 * * * *")'
     elif "block" in text:
         text += " (check the indentation)"
     return Problem(file, line, "", f"invalid YAML: {text}")
@@ -194,19 +229,22 @@ def read_yaml(text: str, file: str) -> YamlDocument:
     """Parse one mapping document. Syntax errors raise :class:`MappingError` at once (nothing
     after them can be trusted); an empty document gives ``data=None``."""
     loader = MappingLoader(text)
+    smap = SourceMap()
+    problems: list[Problem] = []
     try:
         node = loader.get_single_node()
-        data = loader.construct_document(node) if node is not None else None
+        if node is None:
+            return YamlDocument(None, smap, problems)
+        # Index before constructing: construction flattens `<<` merges into the nodes in place.
+        smap.nodes[()], smap.lines[()] = node, _line(node)
+        _index(node, (), smap, set())
+        problems = _duplicates(node, (), file, set())
+        problems += _lost_to_comments(node, (), file, text.splitlines())
+        data = loader.construct_document(node)
     except yaml.YAMLError as exc:
         raise MappingError([_yaml_problem(file, exc)]) from None
     finally:
         loader.dispose()
-    smap = SourceMap()
-    problems: list[Problem] = []
-    if node is not None:
-        smap.nodes[()], smap.lines[()] = node, _line(node)
-        _index(node, (), smap, set())
-        problems = _duplicates(node, (), file, set())
     return YamlDocument(data, smap, problems)
 
 
