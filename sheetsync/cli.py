@@ -194,7 +194,7 @@ def sync(
 def status(mapping: MappingOption = None) -> None:
     """Show each mapping's last run, watermark and last full run, from the sheet's state."""
     from sheetsync.runtime import mappings_from
-    from sheetsync.sheets import SheetsError, SheetsGateway, build_client
+    from sheetsync.sheets import SheetsError, SheetsGateway, WorksheetNotFound, build_client
     from sheetsync.syncstate import SyncState
 
     with _fail_clearly():
@@ -208,8 +208,13 @@ def status(mapping: MappingOption = None) -> None:
     for item in chosen:
         try:
             snap = gateway.read(
-                gateway.open(item.spreadsheet), item.worksheet, item.name, create=False
+                gateway.open(item.spreadsheet_id), item.worksheet, item.name, create=False
             )
+        except WorksheetNotFound:
+            table.add_row(
+                item.name, item.worksheet, "never synced (no such tab yet)", "", "", "", ""
+            )
+            continue
         except SheetsError as exc:
             table.add_row(item.name, item.worksheet, f"cannot read: {exc}", "", "", "", "")
             failed = True

@@ -59,6 +59,19 @@ class Layout:
         return max(self.columns, default=-1) + 1
 
 
+def used_width(table: Table) -> int:
+    """Columns used from the header row down (rows above it, a title say, do not count):
+    one past the last non-empty cell of the header or any data row."""
+    width = 0
+    for number in range(table.header_row, table.next_row):
+        cells = table.row(number)
+        for col in range(len(cells) - 1, width - 1, -1):
+            if cells[col] is not None and cells[col] != "":
+                width = col + 1
+                break
+    return width
+
+
 def resolve_layout(table: Table, headers: Sequence[str], key: int) -> Layout:
     duplicates = table.duplicates(headers)
     if duplicates:
@@ -70,7 +83,7 @@ def resolve_layout(table: Table, headers: Sequence[str], key: int) -> Layout:
         )
     columns: list[int] = []
     added: list[int] = []
-    next_free = table.width
+    next_free = used_width(table)
     for index, header in enumerate(headers):
         try:
             col = table.column(header)

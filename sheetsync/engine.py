@@ -26,7 +26,7 @@ from zoneinfo import ZoneInfo
 
 from sheetsync.diff import GONE_UNMATCHED, Diff, SheetLayoutError, diff, normalise_key
 from sheetsync.mapping import Mapping, MappingError, check_fields, effective_type
-from sheetsync.pardot import FieldCatalogue, PardotClient, PardotError
+from sheetsync.pardot import DailyLimitReached, FieldCatalogue, PardotClient, PardotError
 from sheetsync.plan import Plan, PlanRefused, build_plan
 from sheetsync.report import RunReport
 from sheetsync.selection import DuplicateKeyError, select
@@ -49,7 +49,7 @@ log = logging.getLogger("sheetsync.engine")
 
 WATERMARK_LAG = timedelta(hours=1)
 FORMAT_TYPES = {"date": "DATE", "datetime": "DATE_TIME", "number": "NUMBER", "integer": "NUMBER"}
-#: Errors that end a run as "failed" with their message (anything else is a bug: re-raised).
+#: Errors that end a run as "failed" with their own message (they say what and where).
 RUN_ERRORS: tuple[type[Exception], ...] = (
     PardotError,
     SheetsError,
@@ -57,7 +57,6 @@ RUN_ERRORS: tuple[type[Exception], ...] = (
     SheetLayoutError,
     TransformError,
     DuplicateKeyError,
-    ValueError,
 )
 
 
@@ -136,6 +135,14 @@ def present_ids(snap: SheetSnapshot, mapping: Mapping, columns: Columns) -> dict
     return found
 
 
+def _missing_managed_column(snap: SheetSnapshot, mapping: Mapping, columns: Columns) -> bool:
+    """True when the sheet has keyed rows but lacks one of the managed headers."""
+    table = Table(snap.rows, mapping.header_row)
+    if not any(True for _ in table.data_rows()):
+        return False
+    return any(not table.columns(header) for header in columns.headers)
+
+
 def _empty_snapshot(spreadsheet_id: str, worksheet: str, mapping: str) -> SheetSnapshot:
     """What a dry run plans against when the worksheet does not exist yet."""
     return SheetSnapshot(
@@ -161,7 +168,7 @@ class Engine:
         settings: Settings,
         *,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
-        max_replans: int = 3,
+        max_replans: int = 4,
     ) -> None:
         self.pardot = pardot
         self.sheets = sheets
@@ -169,6 +176,7 @@ class Engine:
         self.clock = clock
         self.max_replans = max_replans
         self.last_plan: Plan | None = None
+        self.last_error: Exception | None = None
         # Called with (what, count) while a run progresses: records read, cells to write.
         self.progress: Callable[[str, int], None] | None = None
 
@@ -180,7 +188,22 @@ class Engine:
         dry_run: bool = False,
         force: bool = False,
     ) -> list[RunReport]:
-        return [self.run(m, full=full, dry_run=dry_run, force=force) for m in mappings]
+        """Run each mapping; after Pardot's daily limit, the rest are not started (no calls)."""
+        reports: list[RunReport] = []
+        for mapping in mappings:
+            if isinstance(self.last_error, DailyLimitReached):
+                reports.append(
+                    RunReport(
+                        mapping=mapping.name,
+                        mode="dry_run" if dry_run else "incremental",
+                        status="failed",
+                        message="not started: Pardot's daily API limit was reached earlier in "
+                        "this run",
+                    )
+                )
+                continue
+            reports.append(self.run(mapping, full=full, dry_run=dry_run, force=force))
+        return reports
 
     def run(
         self, mapping: Mapping, *, full: bool = False, dry_run: bool = False, force: bool = False
@@ -190,6 +213,7 @@ class Engine:
         pardot_before = Counter(self.pardot.stats.by_endpoint)
         sheets_before = self.sheets.counters.snapshot()
         self.last_plan = None
+        self.last_error = None
         try:
             self._run(mapping, report, full=full, dry_run=dry_run, force=force)
         except PlanRefused as exc:
@@ -197,7 +221,13 @@ class Engine:
         except Conflict as exc:
             report.status, report.message = "conflict", str(exc)
         except RUN_ERRORS as exc:
+            self.last_error = exc
             report.status, report.message = "failed", str(exc)
+        except Exception as exc:
+            # A bug must not stop the other mappings of a scheduled run; the traceback is logged.
+            log.exception("internal error while syncing %s", mapping.name)
+            report.status = "failed"
+            report.message = f"internal error ({type(exc).__name__}: {exc}); see the log"
         finally:
             spent = Counter(self.pardot.stats.by_endpoint)
             spent.subtract(pardot_before)
@@ -219,17 +249,27 @@ class Engine:
         self, mapping: Mapping, report: RunReport, *, full: bool, dry_run: bool, force: bool
     ) -> None:
         now = self.clock()
+        self.pardot.start_run()
         catalogue = self.pardot.catalogue(mapping.source.object)
-        check_fields(mapping, catalogue)
+        try:
+            check_fields(mapping, catalogue)
+        except MappingError:
+            # The catalogue is cached per client: a custom field created since may be missing.
+            catalogue = self.pardot.catalogue(mapping.source.object, refresh=True)
+            check_fields(mapping, catalogue)
         columns = resolve_columns(mapping, catalogue)
         book = self.sheets.open(mapping.spreadsheet_id)
-        snap = self._read_sheet(book, mapping, create=not dry_run)
+        # A missing worksheet is created only when there is something valid to write.
+        snap = self._read_sheet(book, mapping, create=False)
         report.warnings.extend(snap.warnings)
         state = SyncState.from_dict(snap.state)
         every = timedelta(
             hours=mapping.full_sync_every_hours or self.settings.full_sync_every_hours
         )
         reason = state.full_run_reason(mapping.hash, now, every, asked=full)
+        if reason is None and _missing_managed_column(snap, mapping, columns):
+            # A re-added column must be filled on every row, not only on rows changed lately.
+            reason = "a managed column is missing from the sheet"
         lookback = timedelta(minutes=self.settings.lookback_minutes)
         since = (
             None if reason is not None or state.watermark is None else state.watermark - lookback
@@ -271,10 +311,10 @@ class Engine:
             if mapping.max_remove_percent is not None
             else self.settings.max_remove_percent
         )
-        notes_for = (
-            range(len(columns.headers)) if reason in ("first run", "the mapping changed") else ()
-        )
         for _attempt in range(self.max_replans):
+            # Re-plans start from what the sheet (and its state) holds now.
+            state = SyncState.from_dict(snap.state)
+            first_or_changed = state.mapping_hash != mapping.hash
             table = Table(snap.rows, mapping.header_row)
             result = diff(
                 table,
@@ -295,7 +335,7 @@ class Engine:
                 other_cells=max(snap.total_cells - snap.row_count * snap.col_count, 0),
                 max_remove_percent=remove_limit,
                 force=force,
-                notes_for=notes_for,
+                notes_for=range(len(columns.headers)) if first_or_changed else (),
                 sources=columns.sources,
             )
             self.last_plan = plan
@@ -305,6 +345,9 @@ class Engine:
             write_state = self._state_due(state, new_state, reason, plan)
             if dry_run or (plan.empty and not write_state):
                 return
+            if snap.sheet_id < 0:  # the worksheet does not exist yet: create it, plan again
+                snap = self._read_sheet(book, mapping, create=True)
+                continue
             if not plan.empty and not self._keys_unchanged(snap, result, mapping.header_row):
                 report.warnings.append("rows moved while planning; re-read and re-planned")
                 snap = self._read_sheet(book, mapping, create=True)

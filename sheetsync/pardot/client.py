@@ -148,6 +148,7 @@ class PardotClient:
         self._in_flight = threading.BoundedSemaphore(MAX_IN_FLIGHT)
         self._lock = threading.Lock()
         self._stopped: PardotError | None = None
+        self._run_base = 0  # calls spent before the current run (the cap is per run)
         self._tokens = TokenManager(self._fetch_token)
         base = urlsplit(config.pardot_url)
         self._origin = (base.scheme, base.netloc)
@@ -171,6 +172,13 @@ class PardotClient:
         parts = urlsplit(url)
         return (parts.scheme, parts.netloc) == self._origin
 
+    def start_run(self) -> None:
+        """A new run (one mapping's sync): the per-run cap counts again from zero, and a
+        daily-limit stop from an earlier run is lifted (the next call finds out afresh)."""
+        with self._lock:
+            self._run_base = self.stats.total
+            self._stopped = None
+
     def _admit(self, kind: str) -> None:
         """Count one call, or refuse it before it leaves."""
         with self._lock:
@@ -181,7 +189,7 @@ class PardotClient:
                     endpoint=kind,
                 )
             cap = self.config.max_calls_per_run
-            if cap is not None and self.stats.total >= cap:
+            if cap is not None and self.stats.total - self._run_base >= cap:
                 raise CallCapReached(
                     f"this run has spent its {cap} Pardot calls "
                     "(SHEETSYNC_PARDOT_MAX_CALLS_PER_RUN); stopping without sending more",
@@ -427,9 +435,10 @@ class PardotClient:
             for record in self.query("custom-fields", CUSTOM_FIELD_FIELDS, limit=1000)
         ]
 
-    def catalogue(self, collection: str) -> FieldCatalogue:
-        """Standard, custom and related fields of an object (custom fields read once)."""
-        if collection not in self._catalogues:
+    def catalogue(self, collection: str, *, refresh: bool = False) -> FieldCatalogue:
+        """Standard, custom and related fields of an object (custom fields read once, or again
+        with ``refresh``)."""
+        if refresh or collection not in self._catalogues:
             custom = self.custom_fields() if collection in HAS_CUSTOM_FIELDS else []
             self._catalogues[collection] = build_catalogue(collection, custom)
         return self._catalogues[collection]

@@ -112,6 +112,9 @@ class PageTokenError(PardotError):
 class TokenEndpointError(ConfigurationError):
     """Salesforce refused to issue a token (``{"error", "error_description"}``)."""
 
+    def _render(self, message: str) -> str:
+        return message  # it names Salesforce and the flow itself
+
 
 _FIELD_IN_MESSAGE = re.compile(r"(?:field|property)[^:]*:\s*([A-Za-z0-9_.]+)", re.IGNORECASE)
 

@@ -52,7 +52,8 @@ class World:
     def cells(self, worksheet: str, spreadsheet_id: str = SHEET_ID) -> dict[str, dict[str, Any]]:
         """Every non-empty cell of a worksheet: A1 name -> {value, type, format, note, ...}."""
         sheet = next(
-            s for s in self.snapshot(spreadsheet_id)["sheets"]
+            s
+            for s in self.snapshot(spreadsheet_id)["sheets"]
             if s["properties"]["title"] == worksheet
         )
         cells: dict[str, dict[str, Any]] = sheet["cells"]
@@ -60,7 +61,10 @@ class World:
 
     def grid(self, worksheet: str, spreadsheet_id: str = SHEET_ID) -> list[list[Any]]:
         """The worksheet's values as rows (None for empty cells), from the emulator."""
-        found = {a1_to_rowcol(k): v.get("value") for k, v in self.cells(worksheet, spreadsheet_id).items()}
+        found = {
+            a1_to_rowcol(k): v.get("value")
+            for k, v in self.cells(worksheet, spreadsheet_id).items()
+        }
         if not found:
             return []
         rows = max(r for r, _ in found)
@@ -72,7 +76,9 @@ class World:
         return self.sheets_emu.gspread_client().open_by_key(spreadsheet_id).worksheet(worksheet)
 
 
-def make_world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, prospects: int = 600, seed: int = 4) -> Iterator[World]:
+def make_world(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, prospects: int = 600, seed: int = 4
+) -> Iterator[World]:
     with (
         PardotEmulator(prospects=prospects, seed=seed, start=START) as pardot_emu,
         SheetsEmulator() as sheets_emu,

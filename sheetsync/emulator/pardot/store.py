@@ -293,6 +293,25 @@ class Store:
             self.write(collection, record_id, rest, touch=False)
             return record_id
 
+    def add_custom_field(self, field_id: str, name: str, kind: str = "text") -> str:
+        """Create a prospect custom field (as an admin would in Pardot); returns its API name."""
+        with self.lock:
+            api = f"{field_id}__c"
+            self.insert(
+                "custom-fields",
+                {
+                    "fieldId": field_id,
+                    "apiFieldId": api,
+                    "name": name,
+                    "type": kind,
+                    "isRecordMultipleResponses": False,
+                },
+            )
+            custom = self._custom_schema(self.table("custom-fields").records.values())
+            self.schemas["prospects"] = SCHEMAS["prospects"].with_custom_fields(custom)
+            self.tables["prospects"].schema = self.schemas["prospects"]
+            return api
+
     def add_prospect(self, **values: Any) -> int:
         """Create a prospect (``email`` and any other fields); returns its id."""
         return self.insert("prospects", values)

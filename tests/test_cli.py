@@ -1,0 +1,238 @@
+"""The ``sheetsync`` command line against the emulators, the way a user runs it: typer's CliRunner
+in-process (environment variables point at the emulators), and a subprocess for ``demo``."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from sheetsync.cli import app
+
+from .engine.conftest import BASIC, SHEET_ID, World, make_world
+from .engine.support import Meter, by_id, live_ids
+
+REPO = Path(__file__).resolve().parents[1]
+# The run report's keys, as the design page lists them.
+DESIGN_KEYS = {
+    "mapping",
+    "mode",
+    "status",
+    "rows_added",
+    "rows_updated",
+    "rows_removed",
+    "rows_marked",
+    "cells_written",
+    "pardot_calls",
+    "sheets_read_requests",
+    "sheets_write_requests",
+    "bytes_sent",
+    "seconds",
+    "message",
+}
+CAMPAIGNS = f"""
+spreadsheet: {SHEET_ID}
+worksheet: Campaigns
+source:
+  object: campaigns
+columns:
+  - field: id
+    header: Campaign ID
+  - field: name
+    header: Campaign
+"""
+
+
+@pytest.fixture
+def world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, clean_env: Path) -> Iterator[World]:
+    """Both emulators, SHEETSYNC_* pointing at them, and SHEETSYNC_MAPPINGS at an empty folder."""
+    for world in make_world(tmp_path, monkeypatch):
+        monkeypatch.setenv("SHEETSYNC_MAPPINGS", str(world.folder))
+        yield world
+
+
+def cli(*args: str) -> Result:
+    # A wide console: rich would otherwise fold long cells at 80 columns.
+    return CliRunner().invoke(app, list(args), env={"COLUMNS": "250"})
+
+
+def flat(result: Result) -> str:
+    """Everything the command printed, with rich's line breaks undone."""
+    return " ".join((result.stdout + result.stderr).split())
+
+
+def sync_json(*args: str) -> Any:
+    result = cli("sync", "--json", *args)
+    assert result.exit_code == 0, flat(result)
+    return json.loads(result.stdout)
+
+
+# -- validate -------------------------------------------------------------------------------------
+def test_validate_checks_files_and_field_names(world: World) -> None:
+    world.mapping(BASIC)
+    result = cli("validate")
+    assert result.exit_code == 0, flat(result)
+    assert "1 mapping(s)" in flat(result)
+    assert "Every field exists in Pardot" in flat(result)
+    assert world.pardot_emu.server.stats()["requests"].get("custom-fields.query")
+
+
+def test_validate_offline_needs_no_pardot(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, clean_env: Path
+) -> None:
+    folder = tmp_path / "maps"
+    folder.mkdir()
+    (folder / "leads.yaml").write_text(BASIC, encoding="utf-8")
+    monkeypatch.setenv("SHEETSYNC_MAPPINGS", str(folder))
+    result = cli("validate", "--offline")
+    assert result.exit_code == 0, flat(result)
+    assert "files are valid" in flat(result)
+
+
+def test_validate_names_file_line_and_suggestion_for_an_unknown_field(world: World) -> None:
+    world.mapping(BASIC.replace("field: email", "field: emial"))
+    path = world.folder / "test.yaml"
+    line = path.read_text(encoding="utf-8").splitlines().index("  - field: emial") + 1
+    result = cli("validate")
+    assert result.exit_code == 2
+    out = flat(result)
+    assert f"{path}:{line}" in out
+    assert "emial" in out and "email" in out.replace("emial", "")
+
+
+def test_validate_offline_names_file_and_line_of_a_schema_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, clean_env: Path
+) -> None:
+    folder = tmp_path / "maps"
+    folder.mkdir()
+    path = folder / "leads.yaml"
+    path.write_text(BASIC + "on_delete: delete\n", encoding="utf-8")
+    monkeypatch.setenv("SHEETSYNC_MAPPINGS", str(folder))
+    line = path.read_text(encoding="utf-8").splitlines().index("on_delete: delete") + 1
+    result = cli("validate", "--offline")
+    assert result.exit_code == 2
+    out = flat(result)
+    assert f"{path}:{line}" in out and "on_delete" in out
+
+
+def test_validate_refuses_two_mappings_on_one_worksheet(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, clean_env: Path
+) -> None:
+    folder = tmp_path / "maps"
+    folder.mkdir()
+    for name in ("leads", "more-leads"):
+        (folder / f"{name}.yaml").write_text(BASIC, encoding="utf-8")
+    monkeypatch.setenv("SHEETSYNC_MAPPINGS", str(folder))
+    result = cli("validate", "--offline")
+    assert result.exit_code == 2
+    out = flat(result)
+    assert "leads.yaml" in out and "more-leads.yaml" in out and "Prospects" in out
+
+
+# -- fields ---------------------------------------------------------------------------------------
+def test_fields_lists_standard_custom_and_related_fields(world: World) -> None:
+    result = cli("fields", "prospects")
+    assert result.exit_code == 0, flat(result)
+    names = {
+        line.split("│")[1].strip() for line in result.stdout.splitlines() if line.count("│") > 2
+    }
+    assert {"email", "score", "hobby__c", "campaign.name", "assignedTo.email"} <= names
+
+
+# -- plan -----------------------------------------------------------------------------------------
+def test_plan_shows_what_would_change_and_writes_nothing(world: World) -> None:
+    world.mapping(BASIC)
+    meter = Meter(world)
+    result = cli("plan")
+    assert result.exit_code == 0, flat(result)
+    out = flat(result)
+    assert f"{len(live_ids(world))} row(s) to add" in out
+    assert meter.spent().sheets_writes == 0
+    assert "Prospects" not in [s["properties"]["title"] for s in world.snapshot()["sheets"]]
+
+    assert sync_json()["status"] == "ok"
+    changed = live_ids(world)[11]
+    world.pardot_emu.clock.advance(600)
+    world.pardot_emu.store.update_prospect(changed, company="Planned Change AG")
+    meter = Meter(world)
+    before = world.cells("Prospects")
+    result = cli("plan")
+    assert result.exit_code == 0, flat(result)
+    out = flat(result)
+    assert "1 row(s) to update" in out
+    assert "Planned Change AG" in out
+    assert meter.spent().sheets_writes == 0
+    assert world.cells("Prospects") == before
+
+
+# -- sync -----------------------------------------------------------------------------------------
+def test_sync_json_prints_one_report_object_for_one_mapping(world: World) -> None:
+    world.mapping(BASIC, name="leads")
+    report = sync_json()
+    assert isinstance(report, dict)
+    assert set(report) >= DESIGN_KEYS
+    assert (report["mapping"], report["status"], report["mode"]) == ("leads", "ok", "full")
+    assert report["rows_added"] == len(live_ids(world))
+    assert sorted(by_id(world, "Prospects")) == live_ids(world)
+    again = sync_json("--mapping", "leads")
+    assert (again["mode"], again["cells_written"], again["sheets_write_requests"]) == (
+        "incremental",
+        0,
+        0,
+    )
+
+
+def test_sync_json_prints_an_array_for_several_mappings(world: World) -> None:
+    world.mapping(BASIC, name="leads")
+    world.mapping(CAMPAIGNS, name="campaigns")
+    reports = sync_json()
+    assert isinstance(reports, list)
+    assert sorted(r["mapping"] for r in reports) == ["campaigns", "leads"]
+    for report in reports:
+        assert set(report) >= DESIGN_KEYS
+        assert report["status"] == "ok", report["message"]
+    campaigns = world.pardot_emu.store.ids("campaigns", deleted=False)
+    assert next(r for r in reports if r["mapping"] == "campaigns")["rows_added"] == len(campaigns)
+
+
+def test_sync_exits_non_zero_when_a_run_fails(world: World) -> None:
+    world.mapping(BASIC.replace("field: email", "field: emial"))
+    result = cli("sync", "--json")
+    assert result.exit_code != 0
+    report = json.loads(result.stdout)
+    assert report["status"] == "failed" and "email" in report["message"]
+
+
+# -- status ---------------------------------------------------------------------------------------
+def test_status_shows_the_last_run(world: World) -> None:
+    world.mapping(BASIC, name="leads")
+    sync_json()
+    result = cli("status", "--mapping", "leads")
+    assert result.exit_code == 0, flat(result)
+    out = flat(result)
+    assert "leads" in out and "Prospects" in out and "full" in out
+    assert f"{len(live_ids(world))}/0/0/0" in out
+    assert "never" not in out
+
+
+# -- demo -----------------------------------------------------------------------------------------
+def test_demo_runs_end_to_end_and_checks_itself() -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SHEETSYNC_")}
+    done = subprocess.run(
+        [sys.executable, "-m", "sheetsync", "demo", "--prospects", "800"],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    assert "Demo OK" in done.stdout
