@@ -13,6 +13,7 @@ A full run the user asked for that finds nothing to change writes nothing.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import time
@@ -26,7 +27,13 @@ from zoneinfo import ZoneInfo
 
 from sheetsync.diff import GONE_UNMATCHED, Diff, SheetLayoutError, diff, normalise_key
 from sheetsync.mapping import Mapping, MappingError, check_fields, effective_type
-from sheetsync.pardot import DailyLimitReached, FieldCatalogue, PardotClient, PardotError
+from sheetsync.pardot import (
+    DailyLimitReached,
+    FieldCatalogue,
+    PardotClient,
+    PardotError,
+    TransientError,
+)
 from sheetsync.plan import Plan, PlanRefused, build_plan
 from sheetsync.report import RunReport
 from sheetsync.selection import DuplicateKeyError, select
@@ -35,9 +42,12 @@ from sheetsync.sheets import (
     Conflict,
     DuplicateHeaderError,
     NumberFormat,
+    OutcomeUnknown,
+    QuotaExceeded,
     SheetsError,
     SheetsGateway,
     SheetSnapshot,
+    SheetsUnavailable,
     Table,
     WorksheetNotFound,
 )
@@ -49,6 +59,10 @@ log = logging.getLogger("sheetsync.engine")
 
 WATERMARK_LAG = timedelta(hours=1)
 FORMAT_TYPES = {"date": "DATE", "datetime": "DATE_TIME", "number": "NUMBER", "integer": "NUMBER"}
+class DeadlineReached(Exception):
+    """The run stopped before its deadline: what was written is whole, the watermark unmoved."""
+
+
 #: Errors that end a run as "failed" with their own message (they say what and where).
 RUN_ERRORS: tuple[type[Exception], ...] = (
     PardotError,
@@ -57,6 +71,18 @@ RUN_ERRORS: tuple[type[Exception], ...] = (
     SheetLayoutError,
     TransformError,
     DuplicateKeyError,
+    DeadlineReached,
+)
+
+
+#: Failures a later attempt can fix (they steer Cloud Scheduler's retries).
+RETRYABLE: tuple[type[Exception], ...] = (
+    TransientError,
+    Conflict,
+    SheetsUnavailable,
+    QuotaExceeded,
+    OutcomeUnknown,
+    DeadlineReached,
 )
 
 
@@ -135,6 +161,45 @@ def present_ids(snap: SheetSnapshot, mapping: Mapping, columns: Columns) -> dict
     return found
 
 
+class _Deadline:
+    """Checks a run's deadline at the points where stopping leaves everything consistent:
+    before reading Pardot, between pages of the read, before writing, between write batches."""
+
+    def __init__(self, deadline: float | None) -> None:
+        self.deadline = deadline
+
+    def check(self, where: str) -> None:
+        if self.deadline is not None and time.monotonic() >= self.deadline:
+            raise DeadlineReached(
+                f"stopped {where} to finish before the deadline; every row written is whole and "
+                "the watermark did not move: the next run continues from there"
+            )
+
+    def watching(
+        self, progress: Callable[[str, int], None] | None
+    ) -> Callable[[str, int], None] | None:
+        if self.deadline is None:
+            return progress
+
+        def checked(what: str, count: int) -> None:
+            self.check(f"while reading Pardot ({count:,} {what})")
+            if progress is not None:
+                progress(what, count)
+
+        return checked
+
+    def before_chunk(self, index: int, count: int) -> None:
+        if index:
+            self.check(f"after writing {index} of {count} batches")
+
+
+def _already_delivered(state: SyncState, delivery: str | None, report: RunReport) -> bool:
+    if delivery is None or state.last_delivery != delivery:
+        return False
+    report.message = f"already synced for {delivery}: a repeated delivery, nothing done"
+    return True
+
+
 def _missing_managed_column(snap: SheetSnapshot, mapping: Mapping, columns: Columns) -> bool:
     """True when the sheet has keyed rows but lacks one of the managed headers."""
     table = Table(snap.rows, mapping.header_row)
@@ -206,8 +271,18 @@ class Engine:
         return reports
 
     def run(
-        self, mapping: Mapping, *, full: bool = False, dry_run: bool = False, force: bool = False
+        self,
+        mapping: Mapping,
+        *,
+        full: bool = False,
+        dry_run: bool = False,
+        force: bool = False,
+        deadline: float | None = None,
+        delivery: str | None = None,
     ) -> RunReport:
+        """One sync of one mapping. ``deadline`` (a ``time.monotonic()`` value) makes the run
+        stop cleanly before it; ``delivery`` identifies a Cloud Scheduler delivery (job and
+        schedule time): a delivery already written by an earlier call is not synced again."""
         report = RunReport(mapping=mapping.name, mode="dry_run" if dry_run else "incremental")
         started = time.monotonic()
         pardot_before = Counter(self.pardot.stats.by_endpoint)
@@ -215,14 +290,24 @@ class Engine:
         self.last_plan = None
         self.last_error = None
         try:
-            self._run(mapping, report, full=full, dry_run=dry_run, force=force)
+            self._run(
+                mapping,
+                report,
+                full=full,
+                dry_run=dry_run,
+                force=force,
+                clock=_Deadline(deadline),
+                delivery=delivery,
+            )
         except PlanRefused as exc:
             report.status, report.message = "refused", str(exc)
         except Conflict as exc:
             report.status, report.message = "conflict", str(exc)
+            report.retryable = True
         except RUN_ERRORS as exc:
             self.last_error = exc
             report.status, report.message = "failed", str(exc)
+            report.retryable = isinstance(exc, RETRYABLE)
         except Exception as exc:
             # A bug must not stop the other mappings of a scheduled run; the traceback is logged.
             log.exception("internal error while syncing %s", mapping.name)
@@ -246,7 +331,15 @@ class Engine:
 
     # -- one run ---------------------------------------------------------------------------------
     def _run(
-        self, mapping: Mapping, report: RunReport, *, full: bool, dry_run: bool, force: bool
+        self,
+        mapping: Mapping,
+        report: RunReport,
+        *,
+        full: bool,
+        dry_run: bool,
+        force: bool,
+        clock: _Deadline,
+        delivery: str | None,
     ) -> None:
         now = self.clock()
         self.pardot.start_run()
@@ -263,6 +356,9 @@ class Engine:
         snap = self._read_sheet(book, mapping, create=False)
         report.warnings.extend(snap.warnings)
         state = SyncState.from_dict(snap.state)
+        if _already_delivered(state, delivery, report):
+            return
+        clock.check("before reading Pardot")
         every = timedelta(
             hours=mapping.full_sync_every_hours or self.settings.full_sync_every_hours
         )
@@ -283,7 +379,7 @@ class Engine:
             since=since,
             list_ids=sorted(set(lists.values())),
             present=None if present is None else set(present),
-            progress=self.progress,
+            progress=clock.watching(self.progress),
         )
         report.read_path = data.read_path
         full_run = data.complete
@@ -314,6 +410,8 @@ class Engine:
         for _attempt in range(self.max_replans):
             # Re-plans start from what the sheet (and its state) holds now.
             state = SyncState.from_dict(snap.state)
+            if _already_delivered(state, delivery, report):
+                return
             first_or_changed = state.mapping_hash != mapping.hash
             table = Table(snap.rows, mapping.header_row)
             result = diff(
@@ -342,6 +440,8 @@ class Engine:
             _count(report, plan)
             report.warnings.extend(w for w in plan.warnings if w not in report.warnings)
             new_state = self._next_state(state, mapping, data, lists, now, full_run, plan)
+            if delivery is not None:
+                new_state = dataclasses.replace(new_state, last_delivery=delivery)
             write_state = self._state_due(state, new_state, reason, plan)
             if dry_run or (plan.empty and not write_state):
                 return
@@ -355,8 +455,14 @@ class Engine:
             plan.write.state = new_state.to_dict()
             if self.progress is not None:
                 self.progress("cells to write", plan.cells_written)
+            clock.check("before writing")
             try:
-                self.sheets.apply(snap, plan.write, f"{mapping.name}-{uuid.uuid4().hex[:12]}")
+                self.sheets.apply(
+                    snap,
+                    plan.write,
+                    f"{mapping.name}-{uuid.uuid4().hex[:12]}",
+                    before_chunk=clock.before_chunk,
+                )
             except Conflict:
                 report.warnings.append("another run wrote first; re-read and re-planned")
                 snap = self._read_sheet(book, mapping, create=True)

@@ -43,6 +43,7 @@ class RunReport:
     seconds: float = 0.0
     message: str = ""
     # Beyond the design keys: useful to people, kept out of the fixed key set's way.
+    retryable: bool = False  # a later attempt can fix this failure (steers Scheduler retries)
     full_reason: str | None = None
     read_path: str = ""
     warnings: list[str] = field(default_factory=list)
@@ -51,6 +52,7 @@ class RunReport:
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {key: getattr(self, key) for key in REPORT_KEYS}
         data["seconds"] = round(self.seconds, 3)
+        data["retryable"] = self.retryable
         data["full_reason"] = self.full_reason
         data["read_path"] = self.read_path
         data["warnings"] = list(self.warnings)

@@ -32,6 +32,7 @@ class SyncState:
     last_full_run: datetime | None = None
     last_run: dict[str, Any] = field(default_factory=dict)
     lists: dict[str, int] = field(default_factory=dict)  # list names -> ids, resolved once
+    last_delivery: str | None = None  # Cloud Scheduler job + schedule time of the last write
 
     @classmethod
     def from_dict(cls, data: dict[str, Any] | None) -> SyncState:
@@ -51,6 +52,9 @@ class SyncState:
                 if isinstance(lists, dict)
                 else {}
             ),
+            last_delivery=(
+                data.get("last_delivery") if isinstance(data.get("last_delivery"), str) else None
+            ),
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -62,6 +66,7 @@ class SyncState:
             ),
             "last_run": self.last_run,
             "lists": self.lists,
+            "last_delivery": self.last_delivery,
         }
 
     def full_run_reason(

@@ -204,7 +204,14 @@ class SheetsGateway:
         return None
 
     # -- writing ------------------------------------------------------------------------------
-    def apply(self, snap: SheetSnapshot, write: SheetWrite, batch_id: str) -> ApplyResult:
+    def apply(
+        self,
+        snap: SheetSnapshot,
+        write: SheetWrite,
+        batch_id: str,
+        *,
+        before_chunk: Callable[[int, int], None] | None = None,
+    ) -> ApplyResult:
         """Apply ``write`` to the worksheet read as ``snap``, guarded and atomic per batch.
 
         Everything is checked before anything is sent (limits, structure). One batch when the
@@ -213,6 +220,9 @@ class SheetsGateway:
         ``snap`` was read (nothing of that batch applied). On any other failure the error's
         ``chunks_applied`` says how many batches went through (the state only comes with the
         last, so the watermark never runs ahead of the data). One apply per read.
+
+        ``before_chunk(index, count)`` is called before each batch is sent; it may raise to stop
+        (a deadline, say): the batches already applied stay, each one whole.
         """
         if not batch_id or len(batch_id) > 100:
             raise ValueError("batch_id must be a non-empty string of at most 100 characters")
@@ -243,7 +253,11 @@ class SheetsGateway:
         metadata_id = version_metadata_id(snap.spreadsheet_id, snap.sheet_id)
         previous = snap.version
         applied = recovered = retries = 0
-        for chunk, version in zip(chunks, chunk_versions(batch_id, len(chunks)), strict=True):
+        for index, (chunk, version) in enumerate(
+            zip(chunks, chunk_versions(batch_id, len(chunks)), strict=True)
+        ):
+            if before_chunk is not None:
+                before_chunk(index, len(chunks))
             requests = guard_requests(metadata_id, snap.sheet_id, previous, version)
             body = compact_json({"requests": requests + chunk.requests})
             try:
