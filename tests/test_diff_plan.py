@@ -63,7 +63,9 @@ def test_changed_cells_found_by_header_and_key_wherever_they_are() -> None:
 
 def test_new_rows_go_after_the_used_range_and_missing_headers_at_the_right() -> None:
     rows: list[list[CellValue]] = [["Prospect ID", "Notes", "Email"], [1, "x", "a@x.com"]]
-    plan = plan_for(rows, {"1": (1, "a@x.com", 5), "2": (2, "b@x.com", None)}, formats=[None, None, DATE])
+    plan = plan_for(
+        rows, {"1": (1, "a@x.com", 5), "2": (2, "b@x.com", None)}, formats=[None, None, DATE]
+    )
     assert plan.headers_added == ["Score"]
     runs = {(r.row, r.col): r for r in plan.write.runs}
     assert runs[(0, 3)].values == ("Score",)  # new header, right of the used range
@@ -158,6 +160,12 @@ def test_the_cell_cap_is_refused() -> None:
     result = diff(table, HEADERS, 0, {"1": (1, "a", 1)}, {}, full=False, on_delete="remove")
     with pytest.raises(PlanRefused, match="past Google's limit of 10,000,000"):
         build_plan(
-            result, formats=[None] * 3, used_rows=1, grid_rows=1000, grid_cols=26,
-            other_cells=9_990_000, max_remove_percent=20, force=False,
+            result,
+            formats=[None] * 3,
+            used_rows=1,
+            grid_rows=1000,
+            grid_cols=26,
+            other_cells=9_990_000,
+            max_remove_percent=20,
+            force=False,
         )

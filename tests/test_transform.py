@@ -18,8 +18,17 @@ def spec(kind: str = "text", **kwargs: object) -> ColumnSpec:
 
 @pytest.mark.parametrize(
     "value",
-    ["0312345678", "01234", "+81 3-1234-5678", '=HYPERLINK("http://x.example","y")', "-VP-",
-     "@home", "123456789012345678", "Zoë 🚀", "TRUE"],
+    [
+        "0312345678",
+        "01234",
+        "+81 3-1234-5678",
+        '=HYPERLINK("http://x.example","y")',
+        "-VP-",
+        "@home",
+        "123456789012345678",
+        "Zoë 🚀",
+        "TRUE",
+    ],
 )
 def test_text_stays_exactly_text(value: str) -> None:
     assert convert(value, spec()) == value
