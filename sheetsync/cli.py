@@ -191,6 +191,52 @@ def sync(
 
 
 @app.command()
+def resync(
+    mapping: MappingOption = None,
+    url: Annotated[
+        str | None,
+        typer.Option("--url", help="The function's URL (default: SHEETSYNC_FUNCTION_URL)."),
+    ] = None,
+    full: FullOption = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Plan only: the function writes nothing.")
+    ] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the run report(s) as JSON.")
+    ] = False,
+) -> None:
+    """Ask the deployed Cloud Function to sync now, as your Google identity."""
+    from sheetsync.resync import ResyncError, request_sync
+
+    with _fail_clearly():
+        settings = _settings()
+    target = url or settings.function_url
+    if not target:
+        errors.print("error: give --url or set SHEETSYNC_FUNCTION_URL", markup=False)
+        raise typer.Exit(2)
+    try:
+        answer = request_sync(
+            target,
+            mapping=mapping,
+            full=full,
+            dry_run=dry_run,
+            secret=settings.function_secret,
+        )
+    except ResyncError as exc:
+        errors.print(f"error: {exc}", markup=False, highlight=False)
+        raise typer.Exit(exc.exit_code) from None
+    if answer.error is not None:
+        errors.print(f"error: {answer.message}", markup=False, highlight=False)
+    elif as_json:
+        data = [r.to_json() for r in answer.reports]
+        typer.echo(json.dumps(data[0] if len(data) == 1 else data, indent=2, ensure_ascii=False))
+    else:
+        print_reports(answer.reports, title="sheetsync resync")
+    if answer.exit_code:
+        raise typer.Exit(answer.exit_code)
+
+
+@app.command()
 def status(mapping: MappingOption = None) -> None:
     """Show each mapping's last run, watermark and last full run, from the sheet's state."""
     from sheetsync.runtime import mappings_from

@@ -59,6 +59,8 @@ log = logging.getLogger("sheetsync.engine")
 
 WATERMARK_LAG = timedelta(hours=1)
 FORMAT_TYPES = {"date": "DATE", "datetime": "DATE_TIME", "number": "NUMBER", "integer": "NUMBER"}
+
+
 class DeadlineReached(Exception):
     """The run stopped before its deadline: what was written is whole, the watermark unmoved."""
 

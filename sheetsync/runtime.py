@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 
 from sheetsync.engine import Engine
-from sheetsync.mapping import Mapping, MappingError, Problem, load_mappings
+from sheetsync.mapping import Mapping, MappingError, Problem
+from sheetsync.mapping_source import load_mappings_from
 from sheetsync.pardot import PardotClient
 from sheetsync.settings import Settings
 from sheetsync.sheets import SheetsGateway, build_client
@@ -34,8 +34,9 @@ def build_runtime(
 
 
 def mappings_from(settings: Settings, name: str | None = None) -> list[Mapping]:
-    """The mappings of SHEETSYNC_MAPPINGS (all, or the one named)."""
-    mappings = load_mappings(Path(settings.mappings))
+    """The mappings of SHEETSYNC_MAPPINGS, a folder or a ``gs://`` prefix (all, or the one
+    named)."""
+    mappings = load_mappings_from(settings.mappings, google_credentials=settings.google_credentials)
     if name is None:
         return mappings
     chosen = [m for m in mappings if m.name == name]

@@ -24,7 +24,7 @@ ENV_PREFIX = "SHEETSYNC_"
 AuthFlow = Literal["jwt", "refresh_token", "client_credentials"]
 
 # Secret settings and the matching `<NAME>_FILE` variables.
-SECRET_FIELDS = ("client_secret", "private_key", "refresh_token")
+SECRET_FIELDS = ("client_secret", "private_key", "refresh_token", "function_secret")
 
 PRODUCTION_LOGIN = "https://login.salesforce.com"
 SANDBOX_LOGIN = "https://test.salesforce.com"
@@ -123,6 +123,13 @@ class Settings(BaseSettings):
     lookback_minutes: int = Field(default=15, ge=0)
     full_sync_every_hours: float = Field(default=24.0, gt=0)
     max_remove_percent: float = Field(default=20.0, ge=0, le=100)
+
+    # Cloud Function (cloudfunction/main.py) and `sheetsync resync`
+    function_secret: SecretStr | None = None  # optional X-Sheetsync-Secret header value
+    function_secret_file: Path | None = None
+    function_url: str | None = None  # the deployed function, for `sheetsync resync`
+    # Seconds a call may run before it stops cleanly (default: from CLOUD_RUN_TIMEOUT_SECONDS).
+    deadline_seconds: float | None = Field(default=None, gt=0)
 
     @field_validator("pardot_url", "salesforce_login_url", "salesforce_audience", "sheets_url")
     @classmethod
