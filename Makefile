@@ -18,14 +18,14 @@ demo: $(STAMP)
 	$(BIN)/sheetsync demo
 
 test: $(STAMP)
-	$(BIN)/ruff check sheetsync tests
-	$(BIN)/mypy
+	$(BIN)/ruff check sheetsync tests cloudfunction
+	$(BIN)/mypy sheetsync cloudfunction/main.py cloudfunction/package.py cloudfunction/schedules.py
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check sheetsync tests
+	$(BIN)/ruff check sheetsync tests cloudfunction
 	$(BIN)/ruff format --check sheetsync tests
-	$(BIN)/mypy
+	$(BIN)/mypy sheetsync cloudfunction/main.py cloudfunction/package.py cloudfunction/schedules.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

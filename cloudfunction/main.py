@@ -27,8 +27,11 @@ then::
         --source=DIR --entry-point=sync_http --trigger-http --no-allow-unauthenticated \\
         --timeout=1800s --max-instances=1 --concurrency=1 --service-account=RUNTIME_SA \\
         --set-env-vars=SHEETSYNC_PARDOT_BUSINESS_UNIT_ID=...,SHEETSYNC_CLIENT_ID=...,... \\
-        --set-secrets=/secrets/sfdc/private_key.pem=sfdc-private-key:latest \\
-        (with SHEETSYNC_PRIVATE_KEY_FILE=/secrets/sfdc/private_key.pem in the env vars)
+        --set-secrets=/secrets/salesforce/private-key=sheetsync-salesforce-private-key:latest \\
+        (with SHEETSYNC_PRIVATE_KEY_FILE=/secrets/salesforce/private-key in the env vars)
+
+``cloudfunction/deploy.sh`` (and ``cloudfunction/terraform/``) do all of this; see the README's
+"Deploying to Google Cloud".
 
 At run time the working directory is DIR, so the default ``SHEETSYNC_MAPPINGS=mappings`` reads
 the bundled folder; ``SHEETSYNC_MAPPINGS=gs://bucket/prefix`` reads Cloud Storage instead.

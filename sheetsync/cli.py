@@ -11,6 +11,7 @@ import logging
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from enum import StrEnum
 from typing import Annotated
 
 import typer
@@ -30,9 +31,16 @@ app = typer.Typer(
     add_completion=False,
     rich_markup_mode=None,
 )
-# Logs and CI output are not terminals: give tables room instead of rich's 80 columns.
-console = Console(width=None if sys.stdout.isatty() else 120)
+# Logs and CI output are not terminals: give tables room instead of rich's 80 columns, and
+# never fold a message's text into several lines.
+console = Console(width=None if sys.stdout.isatty() else 120, soft_wrap=not sys.stdout.isatty())
 errors = Console(stderr=True)
+
+
+class ObjectName(StrEnum):
+    prospects = "prospects"
+    campaigns = "campaigns"
+
 
 MappingOption = Annotated[
     str | None, typer.Option("--mapping", "-m", help="Only this mapping (its file name).")
@@ -45,22 +53,46 @@ FullOption = Annotated[
 @contextmanager
 def _fail_clearly() -> Iterator[None]:
     """Configuration problems end the command with their message (exit 2), no traceback."""
+    from sheetsync.sheets import CredentialsError
+
     try:
         yield
-    except (SettingsError, MappingError) as exc:
+    except (SettingsError, MappingError, CredentialsError) as exc:
         errors.print(f"[bold red]error:[/] {exc}", highlight=False, markup=True)
         raise typer.Exit(2) from None
 
 
 @app.callback()
 def _options(
+    ctx: typer.Context,
     verbose: Annotated[
         bool, typer.Option("--verbose", "-v", help="Log what happens (to stderr).")
     ] = False,
 ) -> None:
-    # The engine logs one JSON line per run for Cloud Logging; the CLI shows tables instead.
-    logging.getLogger("sheetsync").setLevel(logging.INFO if verbose else logging.WARNING)
-    logging.getLogger("sheetsync.engine").setLevel(logging.INFO if verbose else logging.CRITICAL)
+    # The engine logs one JSON line per run report; the CLI shows tables, and with -v also those
+    # lines, bare, on stderr.
+    package = logging.getLogger("sheetsync")
+    engine_log = logging.getLogger("sheetsync.engine")
+    saved = (package.level, engine_log.level, engine_log.propagate)
+    package.setLevel(logging.INFO if verbose else logging.WARNING)
+    engine_log.setLevel(logging.INFO if verbose else logging.CRITICAL)
+    if not verbose:
+        ctx.call_on_close(lambda: _restore(saved, None))
+        return
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    engine_log.addHandler(handler)
+    engine_log.propagate = False
+    ctx.call_on_close(lambda: _restore(saved, handler))
+
+
+def _restore(saved: tuple[int, int, bool], handler: logging.Handler | None) -> None:
+    package, engine_log = logging.getLogger("sheetsync"), logging.getLogger("sheetsync.engine")
+    package.setLevel(saved[0])
+    engine_log.setLevel(saved[1])
+    engine_log.propagate = saved[2]
+    if handler is not None:
+        engine_log.removeHandler(handler)
 
 
 def _settings() -> Settings:
@@ -79,52 +111,57 @@ def validate(
         bool, typer.Option("--offline", help="Check the files only; do not ask Pardot.")
     ] = False,
 ) -> None:
-    """Check every mapping: the YAML schema, and the field names against Pardot."""
-    from sheetsync.mapping import check_fields
+    """Check every mapping: the YAML schema, and the fields and lists against Pardot."""
+    from sheetsync.mapping import field_problems
     from sheetsync.pardot import PardotClient, PardotError
     from sheetsync.runtime import mappings_from
+    from sheetsync.source import list_problems, resolve_lists
 
     with _fail_clearly():
         settings = _settings()
         mappings = mappings_from(settings)
-        console.print(f"{len(mappings)} mapping(s) in {settings.mappings}: files are valid.")
+        console.print(f"{len(mappings)} mapping file(s) in {settings.mappings} are well formed.")
         if offline:
             return
         try:
             config = settings.pardot()
         except SettingsError as exc:
-            console.print(f"Field names not checked against Pardot: {exc}")
+            console.print(
+                f"[yellow]Not checked against Pardot[/] (fields, lists): {exc}", highlight=False
+            )
             return
-        problems: list[str] = []
+        problems = []
         with PardotClient(config) as pardot:
-            for mapping in mappings:
-                try:
-                    check_fields(mapping, pardot.catalogue(mapping.source.object))
-                except MappingError as exc:
-                    problems.append(str(exc))
-                except PardotError as exc:
-                    errors.print(f"error: cannot read Pardot's field catalogue: {exc}")
-                    raise typer.Exit(1) from None
+            try:
+                for mapping in mappings:
+                    problems += field_problems(mapping, pardot.catalogue(mapping.source.object))
+                    if mapping.source.lists:
+                        lookup = resolve_lists(pardot, mapping.source.lists, {})
+                        problems += list_problems(mapping, lookup)
+            except PardotError as exc:
+                errors.print(f"error: cannot read Pardot's catalogue: {exc}", markup=False)
+                raise typer.Exit(1) from None
         if problems:
-            errors.print("\n".join(problems), highlight=False, markup=False)
-            raise typer.Exit(2)
-        console.print("Every field exists in Pardot and can be read.")
+            raise MappingError(problems)
+        console.print("Every field and list exists in Pardot and can be read.")
 
 
 @app.command()
 def fields(
-    object_name: Annotated[str, typer.Argument(metavar="OBJECT", help="prospects or campaigns")],
+    object_name: Annotated[
+        ObjectName, typer.Argument(metavar="OBJECT", help="prospects or campaigns")
+    ],
 ) -> None:
     """List the fields a mapping can use: standard, custom and related, with their types."""
     from sheetsync.pardot import PardotClient, PardotError
 
     with _fail_clearly(), PardotClient(_settings().pardot()) as pardot:
         try:
-            catalogue = pardot.catalogue(object_name)
+            catalogue = pardot.catalogue(object_name.value)
         except PardotError as exc:
             errors.print(f"error: {exc}", markup=False)
             raise typer.Exit(1) from None
-    table = Table(title=f"Fields of {object_name}")
+    table = Table(title=f"Fields of {object_name.value}")
     for column in ("field", "type", "kind", "note"):
         table.add_column(column)
     for info in sorted(catalogue.fields.values(), key=lambda f: (f.kind != "standard", f.name)):
@@ -146,7 +183,9 @@ def plan(mapping: MappingOption = None, full: FullOption = False) -> None:
         runtime = build_runtime(settings)
     reports = []
     for item in chosen:
-        report = runtime.engine.run(item, full=full, dry_run=True)
+        report = runtime.engine.not_started(item, dry_run=True) or runtime.engine.run(
+            item, full=full, dry_run=True
+        )
         reports.append(report)
         _print_plan(report, runtime.engine.last_plan, item.worksheet)
     runtime.close()
@@ -174,6 +213,10 @@ def sync(
         runtime = build_runtime(settings)
     reports: list[RunReport] = []
     for item in chosen:
+        skipped = runtime.engine.not_started(item)
+        if skipped is not None:
+            reports.append(skipped)
+            continue
         if as_json or not console.is_terminal:
             reports.append(runtime.engine.run(item, full=full, force=force))
             continue
@@ -248,7 +291,16 @@ def status(mapping: MappingOption = None) -> None:
         chosen = mappings_from(settings, mapping)
         gateway = SheetsGateway(build_client(settings))
     table = Table(title="sheetsync status")
-    for column in ("mapping", "worksheet", "last run", "mode", "+/~/-/!", "watermark", "last full"):
+    # Runs that change nothing write nothing, so the sheet knows its last run that wrote.
+    for column in (
+        "mapping",
+        "worksheet",
+        "last write",
+        "mode",
+        "+/~/-/!",
+        "watermark",
+        "last full",
+    ):
         table.add_column(column)
     failed = False
     for item in chosen:
@@ -396,8 +448,19 @@ def print_reports(reports: list[RunReport], title: str = "sheetsync run") -> Non
             console.print(f"[bold]{r.mapping}[/] warning: {warning}", highlight=False)
 
 
+def _shown(value: object) -> str:
+    """A cell value as the plan shows it (a link as its text and where it points)."""
+    from sheetsync.sheets import Link
+
+    if value is None:
+        return "(empty)"
+    if isinstance(value, Link):
+        return f"{value.text!r} (link to {value.url})"
+    return repr(value)
+
+
 def _print_plan(report: RunReport, plan: object, worksheet: str) -> None:
-    from sheetsync.plan import Plan
+    from sheetsync.plan import Plan, estimated_write_requests
     from sheetsync.sheets.table import a1
 
     head = f"[bold]{report.mapping}[/] → worksheet {worksheet!r}"
@@ -407,8 +470,17 @@ def _print_plan(report: RunReport, plan: object, worksheet: str) -> None:
     if report.status != "ok" or not isinstance(plan, Plan):
         console.print(f"  [red]{report.status}[/]: {report.message}", highlight=False)
         return
+    if report.message:
+        console.print(f"  {report.message}", highlight=False)
+    for warning in report.warnings:
+        console.print(f"  warning: {warning}", highlight=False)
+    cost = (
+        f"Planning cost {report.pardot_calls} Pardot call(s) and "
+        f"{report.sheets_read_requests} Sheets read(s)"
+    )
     if plan.empty:
-        console.print("  No changes. The sheet matches Pardot.")
+        console.print(f"  No changes: the sheet matches Pardot. {cost}.", highlight=False)
+        return
     for header in plan.headers_added:
         console.print(f"  [green]+[/] column {header!r}", highlight=False)
     console.print(f"  [green]+[/] {plan.rows_added} row(s) to add")
@@ -419,23 +491,17 @@ def _print_plan(report: RunReport, plan: object, worksheet: str) -> None:
     if sample:
         console.print("  Sample of cell changes:")
         for change in sample:
-            old = "" if change.old is None else repr(change.old)
             console.print(
                 f"    ~ {a1(change.row - 1, change.col):<7} {change.header:<20} "
-                f"{old} → {change.new!r}",
+                f"{_shown(change.old)} → {_shown(change.new)}",
                 highlight=False,
                 markup=False,
             )
         if len(plan.changes) > len(sample):
             console.print(f"    … and {len(plan.changes) - len(sample)} more")
-    for warning in report.warnings:
-        console.print(f"  warning: {warning}", highlight=False)
-    writes = 0 if plan.empty else 1
+    writes = estimated_write_requests(plan)
     console.print(
-        f"  Planning cost {report.pardot_calls} Pardot call(s) and "
-        f"{report.sheets_read_requests} Sheets read(s); applying costs about {writes} Sheets "
-        "write request(s) (more for a plan over 2 MB).",
-        highlight=False,
+        f"  {cost}; applying it costs about {writes} Sheets write request(s).", highlight=False
     )
     console.print(
         f"  Plan: {plan.rows_added} to add, {plan.rows_updated} to update, "

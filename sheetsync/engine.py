@@ -25,7 +25,14 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sheetsync.diff import GONE_UNMATCHED, Diff, SheetLayoutError, diff, normalise_key
+from sheetsync.diff import (
+    GONE_UNMATCHED,
+    Diff,
+    SheetLayoutError,
+    diff,
+    normalise_key,
+    resolve_layout,
+)
 from sheetsync.mapping import Mapping, MappingError, check_fields, effective_type
 from sheetsync.pardot import (
     DailyLimitReached,
@@ -51,9 +58,9 @@ from sheetsync.sheets import (
     Table,
     WorksheetNotFound,
 )
-from sheetsync.source import SourceData, read_source, resolve_lists
+from sheetsync.source import SourceData, list_problems, read_source, resolve_lists
 from sheetsync.syncstate import SyncState
-from sheetsync.transform import ColumnSpec, TransformError
+from sheetsync.transform import TRUNCATED_TAIL, ColumnSpec, TransformError
 
 log = logging.getLogger("sheetsync.engine")
 
@@ -202,6 +209,14 @@ def _already_delivered(state: SyncState, delivery: str | None, report: RunReport
     return True
 
 
+def _check_layout(snap: SheetSnapshot, mapping: Mapping, columns: Columns) -> None:
+    """Managed headers must be findable: a duplicated one stops the run, naming the tab."""
+    try:
+        resolve_layout(Table(snap.rows, mapping.header_row), columns.headers, columns.key)
+    except SheetLayoutError as exc:
+        raise SheetLayoutError(f"worksheet {snap.title!r}: {exc}") from None
+
+
 def _missing_managed_column(snap: SheetSnapshot, mapping: Mapping, columns: Columns) -> bool:
     """True when the sheet has keyed rows but lacks one of the managed headers."""
     table = Table(snap.rows, mapping.header_row)
@@ -258,19 +273,21 @@ class Engine:
         """Run each mapping; after Pardot's daily limit, the rest are not started (no calls)."""
         reports: list[RunReport] = []
         for mapping in mappings:
-            if isinstance(self.last_error, DailyLimitReached):
-                reports.append(
-                    RunReport(
-                        mapping=mapping.name,
-                        mode="dry_run" if dry_run else "incremental",
-                        status="failed",
-                        message="not started: Pardot's daily API limit was reached earlier in "
-                        "this run",
-                    )
-                )
-                continue
-            reports.append(self.run(mapping, full=full, dry_run=dry_run, force=force))
+            skipped = self.not_started(mapping, dry_run=dry_run)
+            reports.append(skipped or self.run(mapping, full=full, dry_run=dry_run, force=force))
         return reports
+
+    def not_started(self, mapping: Mapping, *, dry_run: bool = False) -> RunReport | None:
+        """The report of a mapping not run because Pardot's daily limit was met earlier in this
+        invocation (its calls would all be refused), or None to run it."""
+        if not isinstance(self.last_error, DailyLimitReached):
+            return None
+        return RunReport(
+            mapping=mapping.name,
+            mode="dry_run" if dry_run else "incremental",
+            status="failed",
+            message="not started: Pardot's daily API limit was reached earlier in this run",
+        )
 
     def run(
         self,
@@ -285,7 +302,10 @@ class Engine:
         """One sync of one mapping. ``deadline`` (a ``time.monotonic()`` value) makes the run
         stop cleanly before it; ``delivery`` identifies a Cloud Scheduler delivery (job and
         schedule time): a delivery already written by an earlier call is not synced again."""
-        report = RunReport(mapping=mapping.name, mode="dry_run" if dry_run else "incremental")
+        report = RunReport(
+            mapping=mapping.name,
+            mode="dry_run" if dry_run else ("full" if full else "incremental"),
+        )
         started = time.monotonic()
         pardot_before = Counter(self.pardot.stats.by_endpoint)
         sheets_before = self.sheets.counters.snapshot()
@@ -357,6 +377,7 @@ class Engine:
         # A missing worksheet is created only when there is something valid to write.
         snap = self._read_sheet(book, mapping, create=False)
         report.warnings.extend(snap.warnings)
+        _check_layout(snap, mapping, columns)  # a duplicated managed header: fail before Pardot
         state = SyncState.from_dict(snap.state)
         if _already_delivered(state, delivery, report):
             return
@@ -368,11 +389,17 @@ class Engine:
         if reason is None and _missing_managed_column(snap, mapping, columns):
             # A re-added column must be filled on every row, not only on rows changed lately.
             reason = "a managed column is missing from the sheet"
+        report.full_reason = reason
+        if not dry_run:
+            report.mode = "full" if reason is not None else "incremental"
         lookback = timedelta(minutes=self.settings.lookback_minutes)
         since = (
             None if reason is not None or state.watermark is None else state.watermark - lookback
         )
-        lists = resolve_lists(self.pardot, mapping.source.lists, state.lists)
+        lookup = resolve_lists(self.pardot, mapping.source.lists, state.lists)
+        if lookup.missing:
+            raise MappingError(list_problems(mapping, lookup))
+        lists = lookup.ids
         present = present_ids(snap, mapping, columns)
         data = read_source(
             self.pardot,
@@ -399,6 +426,17 @@ class Engine:
             members=data.members,
             extra_cells=1 if columns.status is not None else 0,
         )
+        cut = sum(
+            1
+            for cells in selection.desired.values()
+            for value in cells
+            if isinstance(value, str) and value.endswith(TRUNCATED_TAIL)
+        )
+        if cut:
+            report.warnings.append(
+                f"{cut} value(s) over Google's 50,000-character cell limit were cut; they end "
+                "with '…[truncated by sheetsync: N characters]'"
+            )
         if present is not None:
             for prospect_id in data.left_lists:
                 k = present.get(prospect_id)
@@ -416,6 +454,7 @@ class Engine:
                 return
             first_or_changed = state.mapping_hash != mapping.hash
             table = Table(snap.rows, mapping.header_row)
+            _check_layout(snap, mapping, columns)
             result = diff(
                 table,
                 columns.headers,

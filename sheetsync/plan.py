@@ -52,6 +52,22 @@ class Plan:
         return not (w.runs or w.notes or w.delete_rows)
 
 
+#: The gateway cuts writes into batches of at most 2 MB, on row boundaries.
+BATCH_BYTES = 1_700_000  # a little under the gateway's 2 MB cut: batches end on row boundaries
+#: JSON around one cell value in an updateCells request (measured: typed value, formats, links).
+CELL_OVERHEAD_BYTES = 60
+
+
+def estimated_write_requests(plan: Plan) -> int:
+    """About how many batchUpdate requests applying ``plan`` sends (0 for an empty plan)."""
+    if plan.empty:
+        return 0
+    size = 0
+    for run in plan.write.runs:
+        size += 80 + sum(len(str(v)) + CELL_OVERHEAD_BYTES for v in run.values)
+    return max(1, -(-size // BATCH_BYTES))
+
+
 def coalesce(cells: Sequence[tuple[int, int, Cell]]) -> list[CellRun]:
     """(row, col, value) cells -> runs of contiguous columns per row (0-based indices)."""
     runs: list[CellRun] = []

@@ -131,6 +131,11 @@ class Settings(BaseSettings):
     # Seconds a call may run before it stops cleanly (default: from CLOUD_RUN_TIMEOUT_SECONDS).
     deadline_seconds: float | None = Field(default=None, gt=0)
 
+    @field_validator("auth_flow", mode="before")
+    @classmethod
+    def _flow_lower(cls, value: object) -> object:
+        return value.strip().lower() if isinstance(value, str) else value
+
     @field_validator("pardot_url", "salesforce_login_url", "salesforce_audience", "sheets_url")
     @classmethod
     def _http_url(cls, value: str | None) -> str | None:
@@ -205,22 +210,26 @@ class Settings(BaseSettings):
         if not self.client_id:
             missing.append(env_name("client_id"))
         flow = self.auth_flow
+        needs: list[str] = []
         if flow == "jwt":
             if not self.username:
-                missing.append(env_name("username"))
+                needs.append(env_name("username"))
             if self.private_key is None:
-                missing.append(f"{env_name('private_key')} (or {env_name('private_key_file')})")
+                needs.append(f"{env_name('private_key')} (or {env_name('private_key_file')})")
         elif flow == "refresh_token":
             if self.refresh_token is None:
-                missing.append(f"{env_name('refresh_token')} (or {env_name('refresh_token_file')})")
+                needs.append(f"{env_name('refresh_token')} (or {env_name('refresh_token_file')})")
             if self.client_secret is None:
-                missing.append(f"{env_name('client_secret')} (or {env_name('client_secret_file')})")
+                needs.append(f"{env_name('client_secret')} (or {env_name('client_secret_file')})")
         elif self.client_secret is None:
-            missing.append(f"{env_name('client_secret')} (or {env_name('client_secret_file')})")
-        if missing:
-            raise SettingsError(
-                f"{env_name('auth_flow')}={flow} needs these settings: " + ", ".join(missing)
-            )
+            needs.append(f"{env_name('client_secret')} (or {env_name('client_secret_file')})")
+        if missing or needs:
+            parts = []
+            if missing:
+                parts.append("Pardot needs " + ", ".join(missing))
+            if needs:
+                parts.append(f"{env_name('auth_flow')}={flow} needs " + ", ".join(needs))
+            raise SettingsError("missing settings: " + "; ".join(parts))
         if flow == "client_credentials":
             host = urlsplit(self.salesforce_login_url).hostname or ""
             if host in ("login.salesforce.com", "test.salesforce.com"):
@@ -237,6 +246,9 @@ class Settings(BaseSettings):
                 f"{env_name('pardot_url')} is production (pi.pardot.com): sandboxes use "
                 "https://pi.demo.pardot.com"
             )
+        if flow == "jwt":
+            assert self.private_key is not None
+            _check_private_key(self.private_key)
         assert self.pardot_business_unit_id and self.client_id  # checked above
         return PardotConfig(
             pardot_url=self.pardot_url,
@@ -252,6 +264,23 @@ class Settings(BaseSettings):
             max_calls_per_run=self.pardot_max_calls_per_run,
             timeout_seconds=self.pardot_timeout_seconds,
             timezone=self.pardot_timezone,
+        )
+
+
+def _check_private_key(key: SecretStr) -> None:
+    """Fail now, naming the setting, rather than at the first token request."""
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.hazmat.primitives.serialization import load_pem_private_key
+
+    try:
+        loaded = load_pem_private_key(key.get_secret_value().encode(), password=None)
+    except (ValueError, TypeError):
+        loaded = None
+    if not isinstance(loaded, rsa.RSAPrivateKey):
+        raise SettingsError(
+            f"{env_name('private_key')} (or {env_name('private_key_file')}) is not an unencrypted "
+            "PEM RSA private key; use the key whose certificate is uploaded to the connected app "
+            "(openssl req -x509 -newkey rsa:2048 -nodes ... writes one)"
         )
 
 

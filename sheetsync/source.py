@@ -19,16 +19,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sheetsync.pardot import FieldError, PardotClient, PardotError
+from sheetsync.mapping import Mapping, Problem
+from sheetsync.mapping.values import did_you_mean
+from sheetsync.pardot import FieldError, PardotClient
 
 log = logging.getLogger("sheetsync.engine")
 
 MAX_READS_BY_ID = 20
 LIST_FIELDS = ["id", "name"]
-
-
-class ListNotFound(PardotError):
-    """A list named in a mapping does not exist in Pardot."""
 
 
 @dataclass
@@ -50,33 +48,54 @@ class SourceData:
         return newest
 
 
+@dataclass
+class ListLookup:
+    """The mapping's lists resolved to ids, and the names Pardot does not know."""
+
+    ids: dict[str, int]
+    missing: list[str]
+    available: list[str]
+
+
 def resolve_lists(
     pardot: PardotClient, wanted: Sequence[int | str], known: dict[str, int]
-) -> dict[str, int]:
-    """Names (case-insensitive) or ids -> ids; ``known`` is the cache kept in the sync state."""
+) -> ListLookup:
+    """Names (case-insensitive) or ids -> ids; ``known`` is the cache kept in the sync state.
+
+    One ``lists`` query when a name is not cached yet."""
     names = [w for w in wanted if isinstance(w, str) and w not in known]
-    resolved = dict(known)
+    resolved = {k: v for k, v in known.items() if k in wanted}
+    missing: list[str] = []
+    available: list[str] = []
     if names:
         by_name: dict[str, int] = {}
         for record in pardot.query("lists", LIST_FIELDS, deleted="false"):
-            by_name.setdefault(str(record["name"]).strip().casefold(), int(record["id"]))
-        missing = []
+            name = str(record["name"]).strip()
+            available.append(name)
+            by_name.setdefault(name.casefold(), int(record["id"]))
         for name in names:
             found = by_name.get(name.strip().casefold())
             if found is None:
                 missing.append(name)
             else:
                 resolved[name] = found
-        if missing:
-            raise ListNotFound(
-                "Pardot has no list named "
-                + ", ".join(repr(m) for m in missing)
-                + " (list names are matched ignoring case; ids work too)"
-            )
     for item in wanted:
         if isinstance(item, int):
             resolved[str(item)] = item
-    return resolved
+    return ListLookup(resolved, missing, available)
+
+
+def list_problems(mapping: Mapping, lookup: ListLookup) -> list[Problem]:
+    """A problem (file, line, key, suggestion) per list name Pardot does not know."""
+    problems = []
+    for index, item in enumerate(mapping.source.lists):
+        if item in lookup.missing:
+            line, key = mapping.locate(("source", "lists", index))
+            hint = did_you_mean(str(item), lookup.available)
+            problems.append(
+                Problem(mapping.file, line, key, f"Pardot has no list named {item!r}{hint}")
+            )
+    return problems
 
 
 def list_members(pardot: PardotClient, list_ids: Iterable[int]) -> set[int]:

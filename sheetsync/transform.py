@@ -44,6 +44,7 @@ ColumnType = Literal["text", "number", "integer", "boolean", "date", "datetime"]
 
 SERIAL_EPOCH = datetime(1899, 12, 30)
 TRUNCATION_MARKER = " …[truncated by sheetsync: {n} characters]"
+TRUNCATED_TAIL = " characters]"  # how a cut value ends (checked by the engine's report)
 DEFAULT_FORMATS: dict[str, NumberFormat] = {
     "date": NumberFormat("DATE", "yyyy-mm-dd"),
     "datetime": NumberFormat("DATE_TIME", "yyyy-mm-dd hh:mm"),

@@ -79,8 +79,8 @@ def test_validate_checks_files_and_field_names(world: World) -> None:
     world.mapping(BASIC)
     result = cli("validate")
     assert result.exit_code == 0, flat(result)
-    assert "1 mapping(s)" in flat(result)
-    assert "Every field exists in Pardot" in flat(result)
+    assert "1 mapping file(s)" in flat(result)
+    assert "Every field and list exists in Pardot" in flat(result)
     assert world.pardot_emu.server.stats()["requests"].get("custom-fields.query")
 
 
@@ -93,7 +93,7 @@ def test_validate_offline_needs_no_pardot(
     monkeypatch.setenv("SHEETSYNC_MAPPINGS", str(folder))
     result = cli("validate", "--offline")
     assert result.exit_code == 0, flat(result)
-    assert "files are valid" in flat(result)
+    assert "1 mapping file(s)" in flat(result) and "well formed" in flat(result)
 
 
 def test_validate_names_file_line_and_suggestion_for_an_unknown_field(world: World) -> None:
@@ -105,6 +105,19 @@ def test_validate_names_file_line_and_suggestion_for_an_unknown_field(world: Wor
     out = flat(result)
     assert f"{path}:{line}" in out
     assert "emial" in out and "email" in out.replace("emial", "")
+
+
+def test_validate_names_file_line_and_suggestion_for_an_unknown_list(world: World) -> None:
+    world.mapping(
+        BASIC.replace("  object: prospects", "  object: prospects\n  lists: [Hot Prospect]")
+    )
+    path = world.folder / "test.yaml"
+    line = path.read_text(encoding="utf-8").splitlines().index("  lists: [Hot Prospect]") + 1
+    result = cli("validate")
+    assert result.exit_code == 2, flat(result)
+    out = flat(result)
+    assert f"{path}:{line}: source.lists[0]: Pardot has no list named 'Hot Prospect'" in out
+    assert "did you mean 'Hot Prospects'?" in out
 
 
 def test_validate_offline_names_file_and_line_of_a_schema_error(
@@ -236,3 +249,85 @@ def test_demo_runs_end_to_end_and_checks_itself() -> None:
     )
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     assert "Demo OK" in done.stdout
+
+
+def test_a_bad_sheets_setting_exits_2_with_its_message_and_no_traceback(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    world.mapping(BASIC)
+    monkeypatch.setenv("SHEETSYNC_SHEETS_URL", "https://sheets.example.com")
+    result = cli("sync")
+    assert result.exit_code == 2
+    out = flat(result)
+    assert "SHEETSYNC_SHEETS_URL=https://sheets.example.com is not a loopback address" in out
+    assert "Traceback" not in out
+
+
+def test_after_the_daily_limit_sync_does_not_start_the_other_mappings(world: World) -> None:
+    from sheetsync.emulator.httpbase import Fault
+
+    world.mapping(BASIC, name="a")
+    world.mapping(CAMPAIGNS, name="b")
+    world.pardot_emu.server.add_faults(
+        Fault(kind="error", code=122, target="custom-fields.query", times=5)
+    )
+    meter = Meter(world)
+    result = cli("sync", "--json")
+    assert result.exit_code == 1
+    a, b = json.loads(result.stdout)
+    assert a["status"] == "failed" and "Daily API rate limit met" in a["message"]
+    assert b["message"].startswith("not started") and b["pardot_calls"] == 0
+    assert meter.spent().pardot.get("campaigns.query", 0) == 0
+
+
+def test_plan_with_nothing_to_change_says_so(world: World) -> None:
+    world.mapping(BASIC)
+    assert cli("sync").exit_code == 0
+    result = cli("plan")
+    assert result.exit_code == 0
+    out = flat(result)
+    assert "No changes: the sheet matches Pardot." in out
+    assert "to add" not in out
+
+
+def test_plan_shows_a_link_change_readably(world: World) -> None:
+    linked = BASIC.replace(
+        "    header: Email", "    header: Email\n    link: https://pi.pardot.com/prospect/read?id={id}"
+    )
+    world.mapping(linked)
+    assert cli("sync").exit_code == 0
+    some = live_ids(world)[0]
+    world.pardot_emu.clock.advance(60)
+    world.pardot_emu.store.update_prospect(some, email="new.addr@example.com")
+    out = flat(cli("plan"))
+    assert f"'new.addr@example.com' (link to https://pi.pardot.com/prospect/read?id={some})" in out
+    assert "Link(" not in out
+
+
+def test_verbose_prints_each_run_report_as_one_bare_json_line(world: World) -> None:
+    world.mapping(BASIC)
+    result = cli("-v", "sync")
+    assert result.exit_code == 0
+    lines = [line for line in result.stderr.splitlines() if line.startswith("{")]
+    assert len(lines) == 1
+    assert json.loads(lines[0])["mapping"] == "test"
+
+
+def test_values_over_the_cell_limit_are_reported(world: World) -> None:
+    long_id = world.pardot_emu.store.special["long_comments"]
+    world.mapping(BASIC + "  - field: comments\n    header: Comments\n")
+    report = sync_json()
+    assert any("50,000-character" in w for w in report["warnings"]), report["warnings"]
+    cell = by_id(world, "Prospects")[long_id]["Comments"]
+    assert cell.endswith("characters]") and len(cell) <= 50_000
+
+
+def test_the_cli_leaves_logging_as_it_found_it(world: World) -> None:
+    import logging
+
+    engine_log = logging.getLogger("sheetsync.engine")
+    before = (engine_log.level, engine_log.propagate, list(engine_log.handlers))
+    world.mapping(BASIC)
+    assert cli("-v", "sync").exit_code == 0
+    assert cli("sync").exit_code == 0
+    assert (engine_log.level, engine_log.propagate, list(engine_log.handlers)) == before

@@ -100,7 +100,7 @@ def test_the_setting_works_for_the_runtime_and_the_cli(
     assert [m.name for m in mappings_from(Settings.load(), "other")] == ["other"]
     result = CliRunner().invoke(app, ["validate", "--offline"])
     assert result.exit_code == 0, result.output
-    assert f"2 mapping(s) in gs://{BUCKET}/m" in result.stdout
+    assert f"2 mapping file(s) in gs://{BUCKET}/m are well formed" in result.stdout
 
     gcs.put("m/broken.yaml", "columns: 3\n")
     failing = CliRunner().invoke(app, ["validate", "--offline"])

@@ -58,14 +58,27 @@ def test_unreadable_secret_file_names_the_variable(
 def test_missing_settings_for_jwt_are_named(clean_env: Path) -> None:
     with pytest.raises(SettingsError) as info:
         Settings.load(auth_flow="jwt").pardot()
-    message = str(info.value)
-    for name in (
-        "SHEETSYNC_PARDOT_BUSINESS_UNIT_ID",
-        "SHEETSYNC_CLIENT_ID",
-        "SHEETSYNC_USERNAME",
-        "SHEETSYNC_PRIVATE_KEY (or SHEETSYNC_PRIVATE_KEY_FILE)",
-    ):
-        assert name in message
+    assert str(info.value) == (
+        "missing settings: Pardot needs SHEETSYNC_PARDOT_BUSINESS_UNIT_ID, SHEETSYNC_CLIENT_ID; "
+        "SHEETSYNC_AUTH_FLOW=jwt needs SHEETSYNC_USERNAME, SHEETSYNC_PRIVATE_KEY "
+        "(or SHEETSYNC_PRIVATE_KEY_FILE)"
+    )
+
+
+def test_a_private_key_that_is_not_pem_is_refused_up_front(clean_env: Path) -> None:
+    settings = Settings.load(
+        pardot_business_unit_id=BU, client_id="cid", username="u@example.com", private_key=SECRET
+    )
+    with pytest.raises(SettingsError, match="SHEETSYNC_PRIVATE_KEY .* is not an unencrypted PEM"):
+        settings.pardot()
+
+
+def test_auth_flow_ignores_case(clean_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SHEETSYNC_AUTH_FLOW", " Refresh_Token ")
+    assert Settings.load().auth_flow == "refresh_token"
+    monkeypatch.setenv("SHEETSYNC_AUTH_FLOW", "password")
+    with pytest.raises(SettingsError, match="SHEETSYNC_AUTH_FLOW"):
+        Settings.load()
 
 
 def test_refresh_flow_needs_secret_and_token(clean_env: Path) -> None:

@@ -1,0 +1,69 @@
+"""The Cloud Scheduler jobs a folder of mappings asks for, read with sheetsync's own loader.
+
+``deploy.sh`` reads the ``tsv`` format (one ``name<TAB>schedule<TAB>time zone`` line per mapping
+that has a ``schedule``); Terraform reads ``tfvars-json`` (the ``mappings`` variable, written to
+``terraform/mappings.auto.tfvars.json``). Every mapping is validated first: a bad mapping stops
+the deployment before anything in Google Cloud changes. Mappings without a ``schedule`` get no
+job (they run on demand only) and are named on stderr.
+
+    .venv/bin/python cloudfunction/schedules.py [--mappings DIR] [--format tsv|tfvars-json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from sheetsync.mapping import Mapping, MappingError, load_mappings
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Job:
+    mapping: str
+    schedule: str
+    time_zone: str
+
+
+def jobs(mappings: list[Mapping]) -> list[Job]:
+    """One job per scheduled mapping; its time zone is the mapping's (cron runs in that zone)."""
+    return [Job(m.name, m.schedule, m.time_zone) for m in mappings if m.schedule is not None]
+
+
+def unscheduled(mappings: list[Mapping]) -> list[str]:
+    return [m.name for m in mappings if m.schedule is None]
+
+
+def as_tsv(found: list[Job]) -> str:
+    # Tabs and newlines cannot occur: names are [A-Za-z0-9_-], cron and IANA zones have no tabs.
+    return "".join(f"{j.mapping}\t{j.schedule}\t{j.time_zone}\n" for j in found)
+
+
+def as_tfvars(found: list[Job]) -> str:
+    value = {j.mapping: {"schedule": j.schedule, "time_zone": j.time_zone} for j in found}
+    return json.dumps({"mappings": value}, indent=2, sort_keys=True) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--mappings", type=Path, default=REPO / "mappings", help="mapping folder")
+    parser.add_argument("--format", choices=("tsv", "tfvars-json"), default="tsv")
+    args = parser.parse_args(argv)
+    try:
+        mappings = load_mappings(args.mappings)
+    except MappingError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    for name in unscheduled(mappings):
+        print(f"mapping {name} has no schedule: no Scheduler job (on demand only)", file=sys.stderr)
+    found = jobs(mappings)
+    sys.stdout.write(as_tsv(found) if args.format == "tsv" else as_tfvars(found))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
