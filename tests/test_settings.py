@@ -69,7 +69,7 @@ def test_a_private_key_that_is_not_pem_is_refused_up_front(clean_env: Path) -> N
     settings = Settings.load(
         pardot_business_unit_id=BU, client_id="cid", username="u@example.com", private_key=SECRET
     )
-    with pytest.raises(SettingsError, match="SHEETSYNC_PRIVATE_KEY .* is not an unencrypted PEM"):
+    with pytest.raises(SettingsError, match=r"SHEETSYNC_PRIVATE_KEY .* is not an unencrypted PEM"):
         settings.pardot()
 
 
