@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 import socket
 import threading
 import time
@@ -170,7 +171,11 @@ class Response:
 
     @classmethod
     def json(cls, status: int, data: Any, headers: Mapping[str, str] | None = None) -> Response:
-        body = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+        try:
+            body = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+        except UnicodeEncodeError:
+            # A lone surrogate cannot be UTF-8: escape it, as a Java or Go server's JSON would.
+            body = json.dumps(data, ensure_ascii=True, separators=(",", ":")).encode()
         merged = {"Content-Type": "application/json; charset=UTF-8"}
         merged.update(headers or {})
         return cls(status, body, merged)
@@ -198,6 +203,10 @@ class EmulatorApp:
     def control(self, action: str, request: Request) -> Response | None:
         """Emulator-specific control paths (``/_emulator/<action>``); None means unknown."""
         return None
+
+    def internal_error(self, exc: Exception) -> Response:
+        """The answer when the emulator itself fails: the API's own error shape, status 500."""
+        return Response.json(500, {"error": f"emulator failure: {type(exc).__name__}"})
 
     def reset(self) -> None:
         """Back to the initial state (data included)."""
@@ -242,6 +251,35 @@ class _Stats:
                 "statuses": dict(self.statuses),
                 "faults_injected": dict(self.faults),
             }
+
+
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def has_lone_surrogate(body: bytes) -> bool:
+    """True when a JSON body holds half a UTF-16 surrogate pair (``"\\ud83d"`` alone).
+
+    Raw UTF-8 cannot carry one, so only bodies with a surrogate escape are parsed and looked
+    at; json.loads joins a valid pair into one character and leaves a lone half as it is."""
+    if _SURROGATE_ESCAPE.search(body) is None:
+        return False
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return False  # not JSON: the handler reports that
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if _SURROGATE.search(item):
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
 
 
 class _Drop(Exception):
@@ -432,7 +470,7 @@ class _Handler(BaseHTTPRequestHandler):
                 self.connection.shutdown(socket.SHUT_RDWR)
             return
         except Exception as exc:  # an emulator bug must still answer like a server would
-            response = Response.json(500, {"error": f"emulator failure: {type(exc).__name__}"})
+            response = owner.app.internal_error(exc)
         self.send_response(response.status)
         for name, value in response.headers.items():
             self.send_header(name, value)

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import unquote
 
-from ..httpbase import Clock, EmulatorApp, Fault, Request, Response
+from ..httpbase import Clock, EmulatorApp, Fault, Request, Response, has_lone_surrogate
 from . import batch, metadata, values
 from .context import Context
 from .drive import SPREADSHEET_MIME, DriveError, drive_json, query_matches
@@ -144,6 +144,12 @@ class SheetsApp(EmulatorApp):
 
     def handle(self, request: Request) -> Response:
         target = route(request.method, request.path)
+        if request.body and has_lone_surrogate(request.body):
+            # Google's JSON parser refuses text that is not valid Unicode.
+            invalid = bad_request(
+                "Invalid JSON payload received. Invalid UTF-16 text (lone surrogate)."
+            )
+            return Response.json(400, invalid.body())
         try:
             if target.kind in READ_KINDS or target.kind in WRITE_KINDS:
                 self.quota.charge(
@@ -183,6 +189,10 @@ class SheetsApp(EmulatorApp):
         else:
             error = ApiError(code, fault.message)
         return Response.json(fault.status or code, error.body())
+
+    def internal_error(self, exc: Exception) -> Response:
+        error = ApiError(500, f"Internal error encountered. (emulator: {type(exc).__name__})")
+        return Response.json(500, error.body())
 
     def control(self, action: str, request: Request) -> Response | None:
         if action == "quota":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 from typing import Any
 
@@ -247,11 +248,6 @@ def test_concurrent_guarded_batches_apply_exactly_once(emu: SheetsEmulator, sid:
 
 
 def test_a_spreadsheet_can_be_created_with_a_fixed_id() -> None:
-    import httpx
-    import pytest
-
-    from sheetsync.emulator.sheets import SheetsEmulator
-
     fixed = "1SheetSyncDemoFixedId000000000000000000000"
     with SheetsEmulator() as emu:
         assert emu.create_spreadsheet("Demo", ["Tab"], spreadsheet_id=fixed) == fixed
@@ -262,3 +258,24 @@ def test_a_spreadsheet_can_be_created_with_a_fixed_id() -> None:
             emu.url + "/_emulator/spreadsheets", json={"title": "T", "spreadsheetId": fixed + "x"}
         ).json()
         assert answer == {"spreadsheetId": fixed + "x"}
+
+
+def test_text_with_half_a_surrogate_pair_is_refused_like_google() -> None:
+    with SheetsEmulator() as emu:
+        sid = emu.create_spreadsheet("T", ["S"])
+        url = f"{emu.url}/v4/spreadsheets/{sid}/values/S!A1?valueInputOption=RAW"
+        lone = b'{"values": [["a\\ud83db"]]}'
+        answer = httpx.put(url, content=lone, headers={"Content-Type": "application/json"})
+        assert answer.status_code == 400
+        assert answer.json()["error"]["status"] == "INVALID_ARGUMENT"
+        pair = b'{"values": [["a\\ud83d\\ude80b"]]}'  # a whole pair (an emoji) is fine
+        assert httpx.put(url, content=pair, headers={"Content-Type": "application/json"}).is_success
+        assert emu.snapshot(sid)["sheets"][0]["cells"]["A1"]["value"] == "a🚀b"
+
+
+def test_an_emulator_failure_answers_in_googles_error_shape() -> None:
+    with SheetsEmulator() as emu:
+        answer = emu.app.internal_error(RuntimeError("boom"))
+        body = json.loads(answer.body)
+        assert answer.status == 500
+        assert body["error"]["code"] == 500 and body["error"]["status"] == "INTERNAL"
