@@ -3,7 +3,8 @@
 Columns are found by header text (users move columns and add their own); a managed header that
 is missing is added at the right end of the used range; a managed header appearing twice is an
 error naming it. Rows are matched by key (text keys ignore case and surrounding spaces, numbers
-compare as numbers); rows whose key cell is empty are users' rows and never touched. A key on
+compare as numbers, and a text cell of digits such as "12" matches the number 12, while "12.0"
+does not); rows whose key cell is empty are users' rows and never touched. A key on
 several rows (a user copied a row) updates every one of them, and is reported.
 """
 
