@@ -21,10 +21,10 @@ from sheetsync.emulator.pardot import PardotEmulator
 
 from .conftest import START, Api
 
+# The shared reference folder sits beside the repository (../shared from its root).
 _CANDIDATES = (
     os.environ.get("SHEETSYNC_PARDOT_FIXTURES", ""),
-    str(Path(__file__).resolve().parents[3] / "fixtures" / "pardot-recorded"),
-    "/work/shared/fixtures/pardot-recorded",
+    str(Path(__file__).resolve().parents[3] / ".." / "shared" / "fixtures" / "pardot-recorded"),
 )
 FIXTURES = next((Path(p) for p in _CANDIDATES if p and Path(p).is_dir()), None)
 pytestmark = pytest.mark.skipif(FIXTURES is None, reason="recorded Pardot fixtures not found")
