@@ -353,6 +353,51 @@ def emulate(
 
 
 @app.command()
+def bench(
+    prospects: Annotated[
+        int, typer.Option(help="Prospects in the emulated account.", min=200)
+    ] = 10_000,
+    seed: Annotated[int, typer.Option(help="Seed of the data and of the changes.")] = 1,
+    quota: Annotated[
+        bool,
+        typer.Option(
+            "--quota/--no-quota",
+            help="Simulate Google's 60 reads and 60 writes per minute in scenario 1.",
+        ),
+    ] = True,
+    timeout: Annotated[
+        float | None,
+        typer.Option(help="Seconds each run may take (default: grows with --prospects).", min=1),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
+) -> None:
+    """Measure what a sync costs on the emulators, against a clear-and-rewrite baseline.
+
+    Progress goes to stderr; the table (or the JSON) to stdout. Exits 1 if a run failed or the
+    check after the full reconcile did not pass.
+    """
+    from sheetsync.bench.output import print_bench
+    from sheetsync.bench.processes import BenchError
+    from sheetsync.bench.runner import BenchParams, run_bench
+
+    params = BenchParams(prospects=prospects, seed=seed, quota=quota, timeout=timeout)
+    try:
+        result = run_bench(params, lambda line: typer.echo(line, err=True))
+    except BenchError as exc:
+        errors.print(f"error: {exc}", markup=False, highlight=False)
+        raise typer.Exit(1) from None
+    except KeyboardInterrupt:
+        typer.echo("bench: interrupted; the emulators and the runs were stopped", err=True)
+        raise typer.Exit(130) from None
+    if as_json:
+        typer.echo(json.dumps(result, indent=2, ensure_ascii=False))
+    else:
+        print_bench(console, result)
+    if not result["ok"]:
+        raise typer.Exit(1)
+
+
+@app.command()
 def fidelity(
     directory: Annotated[
         str | None, typer.Argument(help="Folder of recorded gspread cassettes (vcrpy JSON).")

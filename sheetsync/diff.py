@@ -10,8 +10,9 @@ several rows (a user copied a row) updates every one of them, and is reported.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Literal
 
 from sheetsync.sheets.model import Cell, CellValue, Link, cells_equal, comparable
@@ -113,6 +114,8 @@ class Diff:
     layout: Layout
     changes: list[CellChange] = field(default_factory=list)
     new_rows: list[tuple[Cell, ...]] = field(default_factory=list)  # cells per managed column
+    # Empty cells of a column being added, on keyed rows: written (as empty) to get its format.
+    new_column_cells: list[CellChange] = field(default_factory=list)
     removed_rows: list[tuple[int, str, str]] = field(default_factory=list)  # (row, key, reason)
     marked_rows: list[tuple[int, str, str]] = field(default_factory=list)
     rows_updated: int = 0
@@ -160,13 +163,21 @@ def diff(
             rows = ", ".join(str(n) for n in numbers)
             result.warnings.append(f"key {k!r} is on several rows ({rows}); all are kept updated")
 
+    # Reads a data row's managed cells in one C call, when every managed column is inside the
+    # rows as read (a column being added is not: those rows take the cell-by-cell path).
+    pick = _picker(layout.columns) if layout.columns and layout.width <= table.width else None
     for k, wanted in desired.items():
         found = rows_by_key.get(k)
         if not found:
             result.new_rows.append(wanted)
             continue
         for number in found:
-            result.rows_updated += _compare(table, layout, number, k, wanted, result.changes)
+            result.rows_updated += _compare(table, layout, number, k, wanted, result.changes, pick)
+            for index in layout.added:
+                if wanted[index] is None:
+                    col = layout.columns[index]
+                    header = layout.headers[index]
+                    result.new_column_cells.append(CellChange(number, col, header, k, None, None))
 
     leaving: Iterable[tuple[str, str]]
     if full:
@@ -196,7 +207,15 @@ def _compare(
     key: str,
     cells: tuple[Cell, ...],
     out: list[CellChange],
+    pick: Callable[[Sequence[CellValue]], tuple[CellValue, ...]] | None,
 ) -> int:
+    if pick is not None:
+        # Fast path for the usual case, an unchanged row: same values of the same types
+        # (whole numbers are ints on both sides). Anything else is compared cell by cell.
+        current = pick(table.row_cells(number))
+        shown = tuple(c.shown if type(c) is Link else c for c in cells)
+        if shown == current and tuple(map(type, shown)) == tuple(map(type, current)):
+            return 0
     changed = 0
     for index, want in enumerate(cells):
         col = layout.columns[index]
@@ -205,6 +224,13 @@ def _compare(
             out.append(CellChange(number, col, layout.headers[index], key, have, want))
             changed = 1
     return changed
+
+
+def _picker(columns: Sequence[int]) -> Callable[[Sequence[CellValue]], tuple[CellValue, ...]]:
+    getter = itemgetter(*columns)
+    if len(columns) == 1:
+        return lambda cells: (getter(cells),)
+    return getter
 
 
 def describe_cell(row: int, col: int) -> str:

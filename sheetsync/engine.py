@@ -60,7 +60,7 @@ from sheetsync.sheets import (
 )
 from sheetsync.source import SourceData, list_problems, read_source, resolve_lists
 from sheetsync.syncstate import SyncState
-from sheetsync.transform import TRUNCATED_TAIL, ColumnSpec, TransformError
+from sheetsync.transform import ColumnSpec, TransformError
 
 log = logging.getLogger("sheetsync.engine")
 
@@ -197,9 +197,9 @@ class _Deadline:
 
         return checked
 
-    def before_chunk(self, index: int, count: int) -> None:
+    def before_chunk(self, index: int) -> None:
         if index:
-            self.check(f"after writing {index} of {count} batches")
+            self.check(f"after writing {index} of the write's batches")
 
 
 def _already_delivered(state: SyncState, delivery: str | None, report: RunReport) -> bool:
@@ -426,12 +426,7 @@ class Engine:
             members=data.members,
             extra_cells=1 if columns.status is not None else 0,
         )
-        cut = sum(
-            1
-            for cells in selection.desired.values()
-            for value in cells
-            if isinstance(value, str) and value.endswith(TRUNCATED_TAIL)
-        )
+        cut = selection.truncated
         if cut:
             report.warnings.append(
                 f"{cut} value(s) over Google's 50,000-character cell limit were cut; they end "

@@ -8,7 +8,7 @@ an empty or truncated Pardot read must never wipe a sheet.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import groupby
 
@@ -68,22 +68,36 @@ def estimated_write_requests(plan: Plan) -> int:
     return max(1, -(-size // BATCH_BYTES))
 
 
-def coalesce(cells: Sequence[tuple[int, int, Cell]]) -> list[CellRun]:
-    """(row, col, value) cells -> runs of contiguous columns per row (0-based indices)."""
+def coalesce(
+    cells: Sequence[tuple[int, int, Cell]],
+    formats: Mapping[int, NumberFormat | None] | None = None,
+) -> list[CellRun]:
+    """(row, col, value) cells -> runs of contiguous columns per row (0-based indices).
+
+    ``formats`` gives the number format of columns whose cells get one (a column just added:
+    its cells are new, like a new row's)."""
     runs: list[CellRun] = []
     ordered = sorted(cells, key=lambda c: (c[0], c[1]))
+    formats = formats or {}
     for row, group in groupby(ordered, key=lambda c: c[0]):
         start = -2
         values: list[Cell] = []
         for _, col, value in group:
             if col != start + len(values):
                 if values:
-                    runs.append(CellRun(row, start, tuple(values)))
+                    runs.append(_run(row, start, values, formats))
                 start, values = col, []
             values.append(value)
         if values:
-            runs.append(CellRun(row, start, tuple(values)))
+            runs.append(_run(row, start, values, formats))
     return runs
+
+
+def _run(
+    row: int, start: int, values: list[Cell], formats: Mapping[int, NumberFormat | None]
+) -> CellRun:
+    fmts = [formats.get(start + i) for i in range(len(values))] if formats else []
+    return CellRun(row, start, tuple(values), _formats(fmts))
 
 
 def new_row_runs(
@@ -92,26 +106,39 @@ def new_row_runs(
     cells: Sequence[Cell],
     formats: Sequence[NumberFormat | None],
 ) -> list[CellRun]:
-    """Runs for one appended row: contiguous managed columns, empty cells skipped."""
-    placed = sorted(
-        (col, value, fmt)
-        for col, value, fmt in zip(columns, cells, formats, strict=True)
-        if value is not None
-    )
-    runs: list[CellRun] = []
-    start = -2
-    values: list[Cell] = []
-    fmts: list[NumberFormat | None] = []
-    for col, value, fmt in placed:
-        if col != start + len(values):
-            if values:
-                runs.append(CellRun(row, start, tuple(values), _formats(fmts)))
-            start, values, fmts = col, [], []
-        values.append(value)
-        fmts.append(fmt)
-    if values:
-        runs.append(CellRun(row, start, tuple(values), _formats(fmts)))
-    return runs
+    """Runs for one appended row: one per stretch of contiguous managed columns."""
+    return NewRows(columns, formats).runs(row, cells)
+
+
+class NewRows:
+    """Runs of appended rows: the column order is worked out once, not per row.
+
+    Empty cells are part of the runs: a new row's date cell that is empty still gets the
+    column's number format, so the date a later sync writes there shows as a date. (The row
+    is past the used range, so writing its empty cells clears nothing.)"""
+
+    def __init__(self, columns: Sequence[int], formats: Sequence[NumberFormat | None]) -> None:
+        order = sorted(range(len(columns)), key=lambda i: columns[i])
+        self.order = order
+        self.columns = [columns[i] for i in order]
+        self.formats = [formats[i] for i in order]
+
+    def runs(self, row: int, cells: Sequence[Cell]) -> list[CellRun]:
+        runs: list[CellRun] = []
+        start = -2
+        values: list[Cell] = []
+        fmts: list[NumberFormat | None] = []
+        for col, index, fmt in zip(self.columns, self.order, self.formats, strict=True):
+            value = cells[index]
+            if col != start + len(values):
+                if values:
+                    runs.append(CellRun(row, start, tuple(values), _formats(fmts)))
+                start, values, fmts = col, [], []
+            values.append(value)
+            fmts.append(fmt)
+        if values:
+            runs.append(CellRun(row, start, tuple(values), _formats(fmts)))
+        return runs
 
 
 def _formats(fmts: list[NumberFormat | None]) -> tuple[NumberFormat | None, ...] | None:
@@ -137,13 +164,16 @@ def build_plan(
     ``sources`` says, per header, what fills it (e.g. "the Pardot field email")."""
     layout = result.layout
     header_index = layout.header_row - 1
-    cells = [(c.row - 1, c.col, c.new) for c in result.changes]
+    formatted = {layout.columns[i] for i in layout.added if formats[i] is not None}
+    empties = [c for c in result.new_column_cells if c.col in formatted]  # only to format them
+    cells = [(c.row - 1, c.col, c.new) for c in (*result.changes, *empties)]
     headers_added = [layout.headers[i] for i in layout.added]
-    cells += [(header_index, layout.columns[i], layout.headers[i]) for i in layout.added]
-    runs = coalesce(cells)
+    runs = coalesce(cells, {layout.columns[i]: formats[i] for i in layout.added})
+    runs += coalesce([(header_index, layout.columns[i], layout.headers[i]) for i in layout.added])
     first_new = max(used_rows, layout.header_row)  # 0-based index of the first appended row
+    appended = NewRows(layout.columns, formats)
     for offset, row_cells in enumerate(result.new_rows):
-        runs += new_row_runs(first_new + offset, layout.columns, row_cells, formats)
+        runs += appended.runs(first_new + offset, row_cells)
     noted = sorted(set(layout.added) | set(notes_for))
     notes = [
         CellNote(

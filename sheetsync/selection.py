@@ -7,16 +7,30 @@ condition. Records that do not belong are "gone", with the reason shown by ``on_
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sheetsync import transform
 from sheetsync.diff import GONE_DELETED, GONE_UNMATCHED, normalise_key
 from sheetsync.sheets.model import Cell
-from sheetsync.transform import ColumnSpec
+from sheetsync.transform import ColumnSpec, RowMaker
 
 Predicate = Callable[[Mapping[str, Any]], bool]
+
+
+#: Records converted together (a Pardot page): the transform works column by column on them.
+BATCH = 1000
+
+
+def _batches(records: Iterable[Mapping[str, Any]], size: int) -> Iterator[list[Mapping[str, Any]]]:
+    batch: list[Mapping[str, Any]] = []
+    for record in records:
+        batch.append(record)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 class DuplicateKeyError(ValueError):
@@ -28,6 +42,7 @@ class Selection:
     desired: dict[str, tuple[Cell, ...]] = field(default_factory=dict)
     gone: dict[str, str] = field(default_factory=dict)
     record_ids: dict[str, int] = field(default_factory=dict)
+    truncated: int = 0  # values cut to Google's 50,000-character cell limit
 
 
 def select(
@@ -47,24 +62,27 @@ def select(
     result = Selection()
     duplicates: dict[str, list[int]] = {}
     key_spec = specs[key]
+    make_rows = RowMaker(specs)
     padding: tuple[Cell, ...] = (None,) * extra_cells
-    for record in records:
-        record_id = int(record["id"])
-        k = normalise_key(transform.cell(record, key_spec))
-        if k is None:
-            continue  # no key value: it cannot have a row
-        reason = _reason(record, record_id, conditions, include_deleted, members)
-        if reason is not None:
-            if k not in result.desired:
-                result.gone[k] = reason
-            continue
-        first = result.record_ids.get(k)
-        if first is not None and first != record_id:
-            duplicates.setdefault(k, [first]).append(record_id)
-            continue
-        result.record_ids[k] = record_id
-        result.desired[k] = transform.row(record, specs) + padding
-        result.gone.pop(k, None)
+    for batch in _batches(records, BATCH):
+        for record, cells in zip(batch, make_rows.rows(batch), strict=True):
+            record_id = int(record["id"])
+            k = normalise_key(cells[key])
+            if k is None:
+                continue  # no key value: it cannot have a row
+            reason = _reason(record, record_id, conditions, include_deleted, members)
+            if reason is not None:
+                if k not in result.desired:
+                    result.gone[k] = reason
+                continue
+            first = result.record_ids.get(k)
+            if first is not None and first != record_id:
+                duplicates.setdefault(k, [first]).append(record_id)
+                continue
+            result.record_ids[k] = record_id
+            result.desired[k] = cells + padding if padding else cells
+            result.gone.pop(k, None)
+    result.truncated = make_rows.truncated
     if duplicates:
         shown = "; ".join(
             f"{k!r} on records {', '.join(str(i) for i in ids)}"

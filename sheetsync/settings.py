@@ -117,6 +117,10 @@ class Settings(BaseSettings):
     # Google Sheets
     google_credentials: Path | None = None
     sheets_url: str | None = None
+    # Quota pacing: Sheets requests of each kind sent per minute at most (Google allows 60 per
+    # user). Unset: 55 against Google, no pacing against an emulator; 0: no pacing.
+    sheets_reads_per_minute: int | None = Field(default=None, ge=0)
+    sheets_writes_per_minute: int | None = Field(default=None, ge=0)
 
     # Sync behaviour
     mappings: str = "mappings"

@@ -31,21 +31,41 @@ LIST_FIELDS = ["id", "name"]
 
 @dataclass
 class SourceData:
-    records: list[dict[str, Any]]
+    """What a run read. ``records`` streams (a full read is not held in memory): iterate it
+    once; ``newest`` and ``count`` are known after that."""
+
+    records: Iterable[dict[str, Any]]
     complete: bool  # every record of the object was read (a full run)
     members: set[int] | None = None  # current members of the mapping's lists (None: no lists)
     left_lists: set[int] = field(default_factory=set)  # prospects whose membership ended
     read_path: str = ""
+    newest: datetime | None = None  # newest updatedAt among the records read
+    count: int = 0
 
     def newest_update(self) -> datetime | None:
-        newest: datetime | None = None
-        for record in self.records:
-            stamp = record.get("updatedAt")
-            if isinstance(stamp, str):
-                moment = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
-                if newest is None or moment > newest:
-                    newest = moment
-        return newest
+        return self.newest
+
+
+def _tracked(
+    records: Iterable[dict[str, Any]], data: SourceData, what: str, progress: Progress | None
+) -> Iterator[dict[str, Any]]:
+    """Pass records through, noting the newest updatedAt and telling ``progress`` how many
+    were read every page or so."""
+    newest_text: str | None = None
+    for record in records:
+        data.count += 1
+        stamp = record.get("updatedAt")
+        # Stamps with the same offset order as text, so most are not parsed. Across a DST change
+        # the text test can miss a newer instant: that only keeps the watermark earlier (safe).
+        if isinstance(stamp, str) and (newest_text is None or stamp > newest_text):
+            moment = datetime.fromisoformat(stamp)
+            if data.newest is None or moment > data.newest:
+                data.newest, newest_text = moment, stamp
+        if progress is not None and data.count % 1000 == 0:
+            progress(what, data.count)
+        yield record
+    if progress is not None:
+        progress(what, data.count)
 
 
 @dataclass
@@ -136,20 +156,6 @@ def changed_memberships(pardot: PardotClient, list_ids: Iterable[int], since: da
 Progress = Callable[[str, int], None]
 
 
-def _counted(
-    records: Iterable[dict[str, Any]], what: str, progress: Progress | None
-) -> Iterator[dict[str, Any]]:
-    """Pass records through, telling ``progress`` how many were read every page or so."""
-    count = 0
-    for record in records:
-        count += 1
-        if progress is not None and count % 1000 == 0:
-            progress(what, count)
-        yield record
-    if progress is not None:
-        progress(what, count)
-
-
 def read_source(
     pardot: PardotClient,
     collection: str,
@@ -167,36 +173,38 @@ def read_source(
     members = list_members(pardot, list_ids) if list_ids else None
     what = f"{collection} read"
     if since is None:
-        query = pardot.query(collection, fields, order_by="id", deleted="all")
-        records = list(_counted(query, what, progress))
-        return SourceData(records, True, members, read_path="query (full, by id)")
-    query = pardot.query(
-        collection,
-        fields,
-        filters={"updatedAtAfterOrEqualTo": since},
-        order_by="updatedAt",
-        deleted="all",
+        full = SourceData((), True, members, read_path="query (full, by id)")
+        full.records = _tracked(
+            pardot.query(collection, fields, order_by="id", deleted="all"), full, what, progress
+        )
+        return full
+    records = list(
+        pardot.query(
+            collection,
+            fields,
+            filters={"updatedAtAfterOrEqualTo": since},
+            order_by="updatedAt",
+            deleted="all",
+        )
     )
-    records = list(_counted(query, what, progress))
     data = SourceData(records, False, members, read_path="query (incremental, by updatedAt)")
-    if members is None:
-        return data
-    touched = changed_memberships(pardot, list_ids, since)
-    data.left_lists = touched - members
-    seen = {int(r["id"]) for r in records}
-    joined = (touched & members) - seen
-    left = data.left_lists - seen
-    # Without ids in the sheet, every list change needs its record (for its key).
-    missing = sorted(joined) + sorted(left) if present is None else sorted(joined - present)
-    if len(missing) > MAX_READS_BY_ID:
-        log.info("%d list changes without a record update: reading every record", len(missing))
-        query = pardot.query(collection, fields, order_by="id", deleted="all")
-        data.records = list(_counted(query, what, progress))
-        data.complete = True
-        data.read_path = "query (full, by id: many list changes)"
-        return data
-    for prospect_id in missing:
-        record = pardot.read(collection, prospect_id, fields, deleted="all")
-        if record is not None:
-            data.records.append(record)
+    if members is not None:
+        touched = changed_memberships(pardot, list_ids, since)
+        data.left_lists = touched - members
+        seen = {int(r["id"]) for r in records}
+        joined = (touched & members) - seen
+        left = data.left_lists - seen
+        # Without ids in the sheet, every list change needs its record (for its key).
+        missing = sorted(joined) + sorted(left) if present is None else sorted(joined - present)
+        if len(missing) > MAX_READS_BY_ID:
+            log.info("%d list changes without a record update: reading every record", len(missing))
+            data.complete = True
+            data.read_path = "query (full, by id: many list changes)"
+            data.records = pardot.query(collection, fields, order_by="id", deleted="all")
+        else:
+            for prospect_id in missing:
+                record = pardot.read(collection, prospect_id, fields, deleted="all")
+                if record is not None:
+                    records.append(record)
+    data.records = _tracked(data.records, data, what, progress)
     return data

@@ -292,7 +292,8 @@ def test_plan_with_nothing_to_change_says_so(world: World) -> None:
 
 def test_plan_shows_a_link_change_readably(world: World) -> None:
     linked = BASIC.replace(
-        "    header: Email", "    header: Email\n    link: https://pi.pardot.com/prospect/read?id={id}"
+        "    header: Email",
+        "    header: Email\n    link: https://pi.pardot.com/prospect/read?id={id}",
     )
     world.mapping(linked)
     assert cli("sync").exit_code == 0

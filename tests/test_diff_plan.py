@@ -70,9 +70,12 @@ def test_new_rows_go_after_the_used_range_and_missing_headers_at_the_right() -> 
     runs = {(r.row, r.col): r for r in plan.write.runs}
     assert runs[(0, 3)].values == ("Score",)  # new header, right of the used range
     assert runs[(1, 3)].values == (5,)
-    # The new row: managed columns 0 and 2 (not the users' column 1), empty cells skipped.
+    assert runs[(1, 3)].formats == (DATE,)  # a new column's cells are new: they get its format
+    # The new row: managed columns 0, 2 and 3 (not the users' column 1); its empty Score cell
+    # is part of the run, so it gets the column's date format for a later value.
     assert runs[(2, 0)].values == (2,)
-    assert runs[(2, 2)].values == ("b@x.com",)
+    assert runs[(2, 2)].values == ("b@x.com", None)
+    assert runs[(2, 2)].formats == (None, DATE)
     assert (2, 1) not in runs
     assert plan.rows_added == 1
     assert plan.write.min_cols == 26 and plan.write.min_rows == 1000

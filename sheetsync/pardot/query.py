@@ -56,16 +56,28 @@ def encode_value(value: object) -> str:
 
 def flatten(record: Mapping[str, Any], names: list[str]) -> dict[str, Any]:
     """Key a record by the requested names; dotted names read nested objects (or flat keys)."""
-    out: dict[str, Any] = {}
-    for name in names:
-        if name in record:
-            out[name] = record[name]
-            continue
-        value: Any = record
-        for part in name.split("."):
-            value = value.get(part) if isinstance(value, Mapping) else None
-        out[name] = value
-    return out
+    return Flattener(names)(record)
+
+
+class Flattener:
+    """:func:`flatten` for one list of names, prepared once for the many records of a query."""
+
+    def __init__(self, names: list[str]) -> None:
+        self.plain = [n for n in names if "." not in n]
+        self.dotted = [(n, n.split(".")) for n in names if "." in n]
+
+    def __call__(self, record: Mapping[str, Any]) -> dict[str, Any]:
+        get = record.get
+        out = {name: get(name) for name in self.plain}
+        for name, parts in self.dotted:
+            if name in record:
+                out[name] = record[name]
+                continue
+            value: Any = record
+            for part in parts:
+                value = value.get(part) if isinstance(value, Mapping) else None
+            out[name] = value
+        return out
 
 
 @dataclass
@@ -122,6 +134,7 @@ class Query:
         extra = ["id"] + (["updatedAt"] if order_by == "updatedAt" else [])
         self._request_fields = fields + [f for f in extra if f not in fields]
         self.info = QueryInfo()
+        self._flatten = Flattener(fields)
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
         # updatedAt order can meet a record twice (ties re-read, records updated mid-read);
@@ -142,7 +155,8 @@ class Query:
                         record_id = int(raw["id"])
                         last_id = record_id
                         if self.order_by == "updatedAt" and segment.order == "updatedAt":
-                            last_updated = _value(raw, "updatedAt")
+                            stamp = raw.get("updatedAt")
+                            last_updated = None if stamp is None else str(stamp)
                         if self.order_by == "id":
                             duplicate = record_id <= highest
                             highest = max(highest, record_id)
@@ -153,7 +167,7 @@ class Query:
                             self.info.duplicates_skipped += 1
                             continue
                         self.info.records += 1
-                        yield flatten(raw, self.fields)
+                        yield self._flatten(raw)
                 except StopIteration as stop:
                     end: _ChainEnd = stop.value
                 if end.complete:
@@ -244,8 +258,3 @@ class Query:
             if count >= client.chain_cap:
                 return _ChainEnd(False, count, f"chain ended at exactly {count} records")
             return _ChainEnd(True, count)
-
-
-def _value(raw: Mapping[str, Any], name: str) -> str | None:
-    value = flatten(raw, [name])[name]
-    return None if value is None else str(value)

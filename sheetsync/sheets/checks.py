@@ -19,6 +19,7 @@ from .batch import check_value
 from .errors import CellLimitExceeded, CellTooLong, StateTooLarge
 from .model import (
     MAX_CELL_CHARS,
+    MAX_EXACT_INT,
     MAX_SPREADSHEET_CELLS,
     Link,
     SheetSnapshot,
@@ -27,6 +28,9 @@ from .model import (
 )
 from .state import MAX_STATE_CHARS, encode_state
 from .table import a1
+
+#: Text this short cannot pass the cell limit (a character is at most 2 UTF-16 units).
+_SHORT_TEXT = MAX_CELL_CHARS // 2
 
 
 @dataclass(frozen=True)
@@ -57,11 +61,19 @@ def check_write(snap: SheetSnapshot, write: SheetWrite) -> CheckedWrite:
         need_rows = max(need_rows, run.row + 1)
         need_cols = max(need_cols, run.end_col)
         for offset, value in enumerate(run.values):
+            kind = type(value)
+            # The usual cells pass without a call: short text, bounded ints, None, booleans.
+            if kind is str and len(value) <= _SHORT_TEXT:  # type: ignore[arg-type]
+                continue
+            if kind is int and -MAX_EXACT_INT <= value <= MAX_EXACT_INT:  # type: ignore[operator]
+                continue
+            if value is None or kind is bool:
+                continue
             problem = check_value(value)
             if problem is not None:
                 raise ValueError(f"cell {a1(run.row, run.col + offset)} of {where}: {problem}")
             text = value.shown if isinstance(value, Link) else value
-            if isinstance(text, str) and len(text) > MAX_CELL_CHARS // 2:  # cheap pre-test
+            if isinstance(text, str) and len(text) > _SHORT_TEXT:  # cheap pre-test
                 length = sheets_length(text)
                 if length > MAX_CELL_CHARS:
                     raise CellTooLong(

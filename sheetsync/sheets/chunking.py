@@ -12,7 +12,7 @@ built batch is measured; one that still comes out over budget is split again.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,7 +21,6 @@ from .batch import (
     cell_requests,
     compact_json,
     delete_requests,
-    encode_cell,
     format_requests,
     note_requests,
 )
@@ -43,10 +42,26 @@ class Chunk:
     notes: int = 0
     rows_deleted: int = 0
     has_state: bool = False
+    _encoded: bytes | None = field(default=None, repr=False)
+
+    @property
+    def encoded(self) -> bytes:
+        """The requests as the JSON array items they are sent as (encoded once)."""
+        if self._encoded is None:
+            self._encoded = compact_json(self.requests)[1:-1]
+        return self._encoded
 
     @property
     def size(self) -> int:
-        return body_size(self.requests)
+        return len(self.encoded) + len(b'{"requests":[]}')
+
+    def append(self, request: dict[str, Any]) -> None:
+        self.requests.append(request)
+        self._encoded = None
+
+    def prepend(self, requests: list[dict[str, Any]]) -> None:
+        self.requests[:0] = requests
+        self._encoded = None
 
 
 def body_size(requests: Sequence[dict[str, Any]]) -> int:
@@ -69,6 +84,33 @@ def plan_chunks(
     max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> list[Chunk]:
     """The batches (without their guard requests) that apply a checked write, in order."""
+    return list(
+        iter_chunks(
+            sheet_id,
+            runs,
+            notes,
+            grow_rows=grow_rows,
+            grow_cols=grow_cols,
+            delete_rows=delete_rows,
+            state_request=state_request,
+            max_bytes=max_bytes,
+        )
+    )
+
+
+def iter_chunks(
+    sheet_id: int,
+    runs: Sequence[CellRun],
+    notes: Sequence[CellNote],
+    *,
+    grow_rows: int,
+    grow_cols: int,
+    delete_rows: Sequence[int],
+    state_request: dict[str, Any] | None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> Iterator[Chunk]:
+    """:func:`plan_chunks`, one batch at a time: a big write is never all in memory at once
+    (the caller sends each batch before the next one is built)."""
     budget = max(max_bytes - GUARD_RESERVE, 1)
     by_row: dict[int, tuple[list[CellRun], list[CellNote]]] = {}
     for run in runs:
@@ -77,40 +119,67 @@ def plan_chunks(
         by_row.setdefault(note.row, ([], []))[1].append(note)
     rows = sorted(by_row)
 
-    chunks = [
-        chunk
-        for group in _group_rows(rows, by_row, budget)
-        for chunk in _build(sheet_id, group, by_row, budget)
-    ]
-    growth = append_requests(sheet_id, grow_rows, grow_cols)
-    if growth:
-        if not chunks:
-            chunks.append(Chunk())
-        chunks[0].requests[:0] = growth
-
     tail: list[tuple[dict[str, Any], int, bool]] = [
         (request, _span_length(request), False)
         for request in delete_requests(sheet_id, delete_rows)
     ]
     if state_request is not None:
         tail.append((state_request, 0, True))
-    size = chunks[-1].size if chunks else 0
+    growth = append_requests(sheet_id, grow_rows, grow_cols)
+
+    pending: Chunk | None = None  # built, not yet handed out: the tail may join the last one
+    for group in _group_rows(rows, by_row, budget):
+        for chunk in _build(sheet_id, group, by_row, budget):
+            if growth:
+                chunk.prepend(growth)
+                growth = []
+            if pending is not None:
+                yield pending
+            pending = chunk
+    if pending is None and (growth or tail):
+        pending = Chunk()
+        if growth:
+            pending.prepend(growth)
+    size = pending.size if pending is not None else 0
     for request, deleted, is_state in tail:
+        assert pending is not None
         extra = _request_size(request)
-        if not chunks or (size + extra > budget and chunks[-1].requests):
-            chunks.append(Chunk())
+        if size + extra > budget and pending.requests:
+            yield pending
+            pending = Chunk()
             size = body_size([])
-        last = chunks[-1]
-        last.requests.append(request)
-        last.rows_deleted += deleted
-        last.has_state = last.has_state or is_state
+        pending.append(request)
+        pending.rows_deleted += deleted
+        pending.has_state = pending.has_state or is_state
         size += extra
-    return chunks
+    if pending is not None:
+        yield pending
 
 
 def _span_length(request: dict[str, Any]) -> int:
     span = request["deleteDimension"]["range"]
     return int(span["endIndex"]) - int(span["startIndex"])
+
+
+#: JSON around a cell value: ``{"userEnteredValue":{"stringValue":...}}`` and a comma.
+_CELL_JSON = 40
+#: JSON of a link: its ``textFormatRuns``, around the URL.
+_LINK_JSON = 75
+
+
+def _cell_cost(value: Any) -> int:
+    """Estimated JSON bytes of one encoded cell (exact sizes are measured per batch)."""
+    kind = type(value)
+    if kind is str:
+        text: str = value
+        return _CELL_JSON + len(text.encode()) + text.count('"') + text.count("\\")
+    if kind is int or kind is float:
+        return _CELL_JSON + len(repr(value))
+    if value is None or kind is bool:
+        return _CELL_JSON
+    if isinstance(value, Link):
+        return _CELL_JSON + _LINK_JSON + len(value.shown.encode()) + len(value.url.encode())
+    return _CELL_JSON + len(str(value))
 
 
 def _row_cost(
@@ -122,7 +191,7 @@ def _row_cost(
     for run in runs:
         key = ("cells", run.col, any(isinstance(v, Link) for v in run.values))
         current.add(key)
-        cost += len(compact_json([encode_cell(v) for v in run.values])) + _ROW_OVERHEAD
+        cost += sum(map(_cell_cost, run.values)) + _ROW_OVERHEAD
         if key not in previous:
             cost += _REQUEST_OVERHEAD
         for offset, fmt in enumerate(run.formats or ()):
@@ -140,8 +209,7 @@ def _group_rows(
     rows: Sequence[int],
     by_row: dict[int, tuple[list[CellRun], list[CellNote]]],
     budget: int,
-) -> list[list[int]]:
-    groups: list[list[int]] = []
+) -> Iterator[list[int]]:
     current: list[int] = []
     used = 0
     previous: set[tuple[Any, ...]] = set()
@@ -150,15 +218,14 @@ def _group_rows(
             previous = set()  # blocks only continue on the very next row
         cost, open_blocks = _row_cost(*by_row[row], previous)
         if current and used + cost > budget:
-            groups.append(current)
+            yield current
             current, used = [], 0
             cost, open_blocks = _row_cost(*by_row[row], set())
         current.append(row)
         used += cost
         previous = open_blocks
     if current:
-        groups.append(current)
-    return groups
+        yield current
 
 
 def _build(

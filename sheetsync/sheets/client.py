@@ -8,6 +8,10 @@
   ``gcloud auth application-default login``).
 
 The scope is ``spreadsheets`` only: opening a sheet by id needs no Drive access.
+
+Quota pacing (:mod:`sheetsync.sheets.pacing`): :func:`build_client` gives every client the
+process's shared pacer for its account and URL, set from ``SHEETSYNC_SHEETS_READS_PER_MINUTE``
+and ``SHEETSYNC_SHEETS_WRITES_PER_MINUTE``.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from google.oauth2 import service_account
 from sheetsync.settings import Settings
 
 from .errors import CredentialsError
+from .pacing import Pacer, limits_from_settings, shared_pacer
 from .transport import DEFAULT_TIMEOUT, GatewayHTTPClient
 
 SCOPES = ("https://www.googleapis.com/auth/spreadsheets",)
@@ -72,7 +77,16 @@ def load_credentials(key_file: Path | None) -> Credentials:
 def build_client(
     settings: Settings, *, timeout: float | tuple[float, float] = DEFAULT_TIMEOUT
 ) -> gspread.Client:
-    """A gspread client whose every request goes through :class:`GatewayHTTPClient`."""
+    """A gspread client whose every request goes through :class:`GatewayHTTPClient`.
+
+    Its requests are paced by the process's pacer for the account (one per Google user, shared
+    by every client built for it: the quota is per user).
+    """
+    limits = limits_from_settings(
+        settings.sheets_reads_per_minute,
+        settings.sheets_writes_per_minute,
+        emulator=bool(settings.sheets_url),
+    )
     if settings.sheets_url:
         if not is_loopback(settings.sheets_url):
             raise CredentialsError(
@@ -80,18 +94,27 @@ def build_client(
                 "may only point at a local emulator (127.0.0.1, localhost or ::1), which gets no "
                 "credentials; unset it to talk to Google"
             )
-        client = client_for_url(settings.sheets_url, timeout=timeout)
-    else:
-        credentials = load_credentials(settings.google_credentials)
-        client = gspread.Client(auth=credentials, http_client=GatewayHTTPClient)
-        client.set_timeout(timeout)
+        pacer = shared_pacer(f"{settings.sheets_url} anonymous", limits)
+        return client_for_url(settings.sheets_url, timeout=timeout, pacer=pacer)
+    credentials = load_credentials(settings.google_credentials)
+    client = gspread.Client(auth=credentials, http_client=GatewayHTTPClient)
+    client.set_timeout(timeout)
+    http = client.http_client
+    assert isinstance(http, GatewayHTTPClient)
+    http.pacer = shared_pacer(f"google {account_email(client) or 'default'}", limits)
     return client
 
 
 def client_for_url(
-    url: str, *, timeout: float | tuple[float, float] = DEFAULT_TIMEOUT
+    url: str,
+    *,
+    timeout: float | tuple[float, float] = DEFAULT_TIMEOUT,
+    pacer: Pacer | None = None,
 ) -> gspread.Client:
-    """An anonymous client for a loopback emulator URL (tests, ``sheetsync demo``)."""
+    """An anonymous client for a loopback emulator URL (tests, ``sheetsync demo``).
+
+    Requests go unpaced unless ``pacer`` is given.
+    """
     if not is_loopback(url):
         raise CredentialsError(f"anonymous access is only allowed to a loopback URL, not {url}")
     anonymous = AnonymousCredentials()  # type: ignore[no-untyped-call]
@@ -99,6 +122,7 @@ def client_for_url(
     http = client.http_client
     assert isinstance(http, GatewayHTTPClient)
     http.base_url = url.rstrip("/")
+    http.pacer = pacer
     client.set_timeout(timeout)
     return client
 

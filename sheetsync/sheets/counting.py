@@ -1,9 +1,11 @@
 """Request counting for run reports: every request sent, by what it does, and bytes sent.
 
-Pure. The HTTP client subclass (:mod:`sheetsync.sheets.http`) calls :meth:`Counters.count` for
-every attempt it sends, so retries and gspread's own calls are counted too. Kinds use the API's
-method names (``spreadsheets.get``, ``values.batchUpdate``, ``developerMetadata.search``...);
-a request that only reads (including the POST ``developerMetadata:search``) is a read.
+Pure. The HTTP client subclass (:mod:`sheetsync.sheets.transport`) calls :meth:`Counters.count`
+for every attempt it sends, so retries and gspread's own calls are counted too, and
+:meth:`Counters.record_wait` each time quota pacing (:mod:`sheetsync.sheets.pacing`) held a
+request back. Kinds use the API's method names (``spreadsheets.get``, ``values.batchUpdate``,
+``developerMetadata.search``...); a request that only reads (including the POST
+``developerMetadata:search``) is a read.
 """
 
 from __future__ import annotations
@@ -84,6 +86,9 @@ class CountsSnapshot:
     write_requests: int
     bytes_sent: int
     by_kind: dict[str, int] = field(default_factory=dict)
+    #: requests quota pacing held back, and the seconds they waited in all
+    pacing_waits: int = 0
+    pacing_wait_seconds: float = 0.0
 
 
 class Counters:
@@ -93,16 +98,26 @@ class Counters:
         self._lock = threading.Lock()
         self._by_kind: Counter[str] = Counter()
         self._bytes = 0
+        self._waits = 0
+        self._waited = 0.0
 
     def count(self, kind: str, body_bytes: int) -> None:
         with self._lock:
             self._by_kind[kind] += 1
             self._bytes += body_bytes
 
+    def record_wait(self, seconds: float) -> None:
+        """One request held back ``seconds`` by quota pacing."""
+        with self._lock:
+            self._waits += 1
+            self._waited += seconds
+
     def reset(self) -> None:
         with self._lock:
             self._by_kind.clear()
             self._bytes = 0
+            self._waits = 0
+            self._waited = 0.0
 
     @property
     def read_requests(self) -> int:
@@ -121,6 +136,18 @@ class Counters:
             return self._bytes
 
     @property
+    def pacing_waits(self) -> int:
+        """How many requests quota pacing held back."""
+        with self._lock:
+            return self._waits
+
+    @property
+    def pacing_wait_seconds(self) -> float:
+        """Seconds requests spent waiting for quota pacing, in all."""
+        with self._lock:
+            return self._waited
+
+    @property
     def by_kind(self) -> dict[str, int]:
         with self._lock:
             return dict(self._by_kind)
@@ -133,4 +160,6 @@ class Counters:
                 write_requests=sum(n for k, n in kinds.items() if not is_read(k)),
                 bytes_sent=self._bytes,
                 by_kind=kinds,
+                pacing_waits=self._waits,
+                pacing_wait_seconds=self._waited,
             )

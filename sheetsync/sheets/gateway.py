@@ -29,7 +29,7 @@ from gspread.utils import absolute_range_name, extract_id_from_url
 
 from .batch import compact_json
 from .checks import check_write
-from .chunking import DEFAULT_MAX_BYTES, plan_chunks
+from .chunking import DEFAULT_MAX_BYTES, iter_chunks
 from .client import account_email
 from .counting import Counters
 from .errors import (
@@ -40,7 +40,7 @@ from .errors import (
     SheetsUnavailable,
     WorksheetNotFound,
 )
-from .guard import Outcome, chunk_versions, classify, guard_requests, id_lookup, version_metadata_id
+from .guard import Outcome, chunk_version, classify, guard_requests, id_lookup, version_metadata_id
 from .metadata import (
     METADATA_FIELDS,
     SheetInfo,
@@ -210,7 +210,7 @@ class SheetsGateway:
         write: SheetWrite,
         batch_id: str,
         *,
-        before_chunk: Callable[[int, int], None] | None = None,
+        before_chunk: Callable[[int], None] | None = None,
     ) -> ApplyResult:
         """Apply ``write`` to the worksheet read as ``snap``, guarded and atomic per batch.
 
@@ -221,7 +221,7 @@ class SheetsGateway:
         ``chunks_applied`` says how many batches went through (the state only comes with the
         last, so the watermark never runs ahead of the data). One apply per read.
 
-        ``before_chunk(index, count)`` is called before each batch is sent; it may raise to stop
+        ``before_chunk(index)`` is called before each batch is sent; it may raise to stop
         (a deadline, say): the batches already applied stay, each one whole.
         """
         if not batch_id or len(batch_id) > 100:
@@ -238,7 +238,7 @@ class SheetsGateway:
                 sheet_id=snap.sheet_id,
                 existing_id=snap.state_metadata_id,
             )
-        chunks = plan_chunks(
+        chunks = iter_chunks(
             snap.sheet_id,
             write.runs,
             write.notes,
@@ -248,18 +248,22 @@ class SheetsGateway:
             state_request=state,
             max_bytes=self.max_request_bytes,
         )
-        if not chunks:
-            return ApplyResult(snap.version, 0, 0, 0, 0, 0, 0, False)
         metadata_id = version_metadata_id(snap.spreadsheet_id, snap.sheet_id)
         previous = snap.version
-        applied = recovered = retries = 0
-        for index, (chunk, version) in enumerate(
-            zip(chunks, chunk_versions(batch_id, len(chunks)), strict=True)
-        ):
+        applied = recovered = retries = cells = notes = deleted = 0
+        # One batch ahead: knowing which batch is the last decides its version value.
+        chunk = next(chunks, None)
+        if chunk is None:
+            return ApplyResult(snap.version, 0, 0, 0, 0, 0, 0, False)
+        index = 0
+        while chunk is not None:
+            following = next(chunks, None)
+            version = chunk_version(batch_id, index, last=following is None)
             if before_chunk is not None:
-                before_chunk(index, len(chunks))
-            requests = guard_requests(metadata_id, snap.sheet_id, previous, version)
-            body = compact_json({"requests": requests + chunk.requests})
+                before_chunk(index)
+            guard = compact_json(guard_requests(metadata_id, snap.sheet_id, previous, version))
+            body = b'{"requests":[' + guard[1:-1]
+            body += (b"," + chunk.encoded if chunk.encoded else b"") + b"]}"
             try:
                 was_recovered, resent = self._send_guarded(snap, body, previous, version)
             except SheetsError as exc:
@@ -268,15 +272,19 @@ class SheetsGateway:
             recovered += was_recovered
             retries += resent
             applied += 1
+            cells += chunk.cells
+            notes += chunk.notes
+            deleted += chunk.rows_deleted
             previous = version
+            chunk, index = following, index + 1
         return ApplyResult(
             version=previous,
             chunks=applied,
-            cells_written=sum(c.cells for c in chunks),
-            notes_written=sum(c.notes for c in chunks),
+            cells_written=cells,
+            notes_written=notes,
             rows_appended=checked.grow_rows,
             cols_appended=checked.grow_cols,
-            rows_deleted=sum(c.rows_deleted for c in chunks),
+            rows_deleted=deleted,
             state_written=state is not None,
             recovered=recovered,
             retries=retries,

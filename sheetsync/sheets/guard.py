@@ -92,6 +92,7 @@ def classify(current: str | None, read_version: str | None, batch_version: str) 
     return Outcome.CONFLICT
 
 
-def chunk_versions(batch_id: str, chunks: int) -> list[str]:
-    """Version values of a write in ``chunks`` batches; the last one is ``batch_id`` itself."""
-    return [f"{batch_id}#{k}of{chunks}" for k in range(1, chunks)] + [batch_id]
+def chunk_version(batch_id: str, index: int, last: bool) -> str:
+    """The version value of batch ``index`` (0-based) of a write; the last one is ``batch_id``
+    itself, so a finished write is recognised by its id."""
+    return batch_id if last else f"{batch_id}#{index + 1}"

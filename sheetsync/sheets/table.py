@@ -86,6 +86,13 @@ class Table:
         cells = list(self._rows[number - 1])
         return cells + [None] * (self.width - len(cells))
 
+    def row_cells(self, number: int) -> Sequence[CellValue]:
+        """The cells of data row ``number`` as read, without a copy when it is full width."""
+        cells = self._rows[number - 1]
+        if len(cells) >= self.width:
+            return cells
+        return list(cells) + [None] * (self.width - len(cells))
+
     def cell(self, number: int, col: int) -> CellValue:
         """The value at sheet row ``number`` (1-based), 0-based column ``col``."""
         if number < 1 or number > len(self._rows) or col < 0:

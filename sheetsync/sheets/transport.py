@@ -1,13 +1,15 @@
-"""gspread's HTTP client, subclassed: base-URL rewrite, compact JSON, counting, a timeout.
+"""gspread's HTTP client, subclassed: base-URL rewrite, compact JSON, counting, pacing, a timeout.
 
 Every request gspread or the gateway sends goes through :meth:`GatewayHTTPClient.request`, so
-this is the one place that counts requests and bytes (nothing escapes the count) and the one
-place that points gspread at an emulator (patching ``gspread.urls`` does not work: gspread
-copied the constants at import time).
+this is the one place that counts requests and bytes (nothing escapes the count), the one place
+that paces them under Google's per-minute quotas (retries included), and the one place that
+points gspread at an emulator (patching ``gspread.urls`` does not work: gspread copied the
+constants at import time).
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping, MutableMapping
 from typing import Any
 
@@ -17,6 +19,9 @@ from requests import Response, Session
 
 from .batch import compact_json
 from .counting import Counters, request_kind
+from .pacing import Pacer, quota_kind
+
+log = logging.getLogger(__name__)
 
 #: Google origins gspread builds URLs from (Sheets v4 and, for a few calls, Drive).
 GOOGLE_ORIGINS = ("https://sheets.googleapis.com", "https://www.googleapis.com")
@@ -35,6 +40,8 @@ class GatewayHTTPClient(HTTPClient):
         self.base_url: str | None = None
         self.counters = Counters()
         self.timeout = DEFAULT_TIMEOUT
+        #: quota pacing (usually the process's shared pacer); ``None``: requests go at once
+        self.pacer: Pacer | None = None
 
     def url_for(self, endpoint: str) -> str:
         if self.base_url is None:
@@ -60,7 +67,19 @@ class GatewayHTTPClient(HTTPClient):
             headers = dict(headers or {})
             headers.setdefault("Content-Type", "application/json")
             json = None
-        self.counters.count(request_kind(method, url), len(data) if data else 0)
+        kind = request_kind(method, url)
+        self._pace(kind)
+        self.counters.count(kind, len(data) if data else 0)
         return super().request(
             method, url, params=params, data=data, json=json, files=files, headers=headers
         )
+
+    def _pace(self, kind: str) -> None:
+        """Wait, if the quota of ``kind`` needs it, before the request is sent."""
+        quota = quota_kind(kind)
+        if self.pacer is None or quota is None:
+            return
+        waited = self.pacer.acquire(quota)
+        if waited > 0:
+            self.counters.record_wait(waited)
+            log.debug("quota pacing: %s waited %.1f s for the Sheets %s quota", kind, waited, quota)

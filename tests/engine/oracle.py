@@ -12,7 +12,8 @@ missing managed header is added at the right end of the used range (from the hea
 down: a title above does not count); rows above the header row
 are never touched; new rows go right after the used range; on a full run a keyed row whose key
 is not a live record is removed (``remove``) or marked ``deleted in Pardot`` (``mark``); existing
-cells keep their formats and notes; new rows' typed cells get the column's number format.
+cells keep their formats and notes; the cells of new rows, and of a column added on keyed rows,
+get the column's number format, empty ones included.
 """
 
 from __future__ import annotations
@@ -334,7 +335,9 @@ def expect_after_full_run(
         if not same_value(value, cell_value(before.get((r, c))), tolerance=0.0):
             exp.cells_written += 1
         cell = with_value(cells.get(pos), value)
-        if new and value is not None and index is not None and index < len(spec.columns):
+        # A new cell (a new row's, or a new column's on a keyed row) gets the column's number
+        # format even when empty, so a value written there later shows as a date or a number.
+        if new and index is not None and index < len(spec.columns):
             fmt = spec.columns[index].number_format
             if fmt is not None:
                 cell["format"] = {**cell.get("format", {}), "numberFormat": fmt}
@@ -356,7 +359,7 @@ def expect_after_full_run(
     for r, pid in keyed.items():
         values = records[pid]
         for index, value in enumerate(values):
-            put(r, positions[index], value, index=index)
+            put(r, positions[index], value, index=index, new=index in added)
         if status_index is not None:
             put(r, positions[status_index], None)
     for r in marked:

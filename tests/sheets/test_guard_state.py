@@ -8,7 +8,7 @@ import sys
 from sheetsync.sheets.guard import (
     VERSION_KEY,
     Outcome,
-    chunk_versions,
+    chunk_version,
     classify,
     guard_requests,
     version_metadata_id,
@@ -69,8 +69,12 @@ def test_classify_after_a_failure() -> None:
 
 
 def test_chunk_versions_end_with_the_batch_id() -> None:
-    assert chunk_versions("run-7", 1) == ["run-7"]
-    assert chunk_versions("run-7", 3) == ["run-7#1of3", "run-7#2of3", "run-7"]
+    assert chunk_version("run-7", 0, last=True) == "run-7"
+    assert [chunk_version("run-7", i, last=i == 2) for i in range(3)] == [
+        "run-7#1",
+        "run-7#2",
+        "run-7",
+    ]
 
 
 def test_state_round_trip_and_bad_entries() -> None:
