@@ -62,16 +62,8 @@ class Layout:
 
 
 def used_width(table: Table) -> int:
-    """Columns used from the header row down (rows above it, a title say, do not count):
-    one past the last non-empty cell of the header or any data row."""
-    width = 0
-    for number in range(table.header_row, table.next_row):
-        cells = table.row(number)
-        for col in range(len(cells) - 1, width - 1, -1):
-            if cells[col] is not None and cells[col] != "":
-                width = col + 1
-                break
-    return width
+    """Columns used from the header row down (rows above it, a title say, do not count)."""
+    return table.used_width()
 
 
 def resolve_layout(table: Table, headers: Sequence[str], key: int) -> Layout:
@@ -143,20 +135,25 @@ def diff(
     full: bool,
     on_delete: OnDelete,
     status: int | None = None,
+    links: Sequence[int] = (),
 ) -> Diff:
     """Compare desired rows (normalised key -> cells, one per header) with the table.
 
     ``gone`` maps keys of records known to have left (deleted, no longer matching) to the
     reason. On a full run every keyed row whose key is not desired has left too (reason from
     ``gone``, else "deleted in Pardot"). ``status`` is the index of the status header (mark).
+    ``links`` lists the header indices of link columns (their cells compare by their text).
     """
     layout = resolve_layout(table, headers, key)
     result = Diff(layout)
     rows_by_key: dict[str, list[int]] = {}
-    for number, cells in table.data_rows():
-        k = normalise_key(cells[layout.key_col] if layout.key_col < len(cells) else None)
+    key_col = layout.key_col
+    sheet_rows = table.rows_source
+    for index in range(table.first_data_row - 1, len(sheet_rows)):
+        cells = sheet_rows[index]
+        k = normalise_key(cells[key_col] if key_col < len(cells) else None)
         if k is not None:
-            rows_by_key.setdefault(k, []).append(number)
+            rows_by_key.setdefault(k, []).append(index + 1)
     result.managed_rows = sum(len(rows) for rows in rows_by_key.values())
     for k, numbers in rows_by_key.items():
         if len(numbers) > 1:
@@ -166,13 +163,29 @@ def diff(
     # Reads a data row's managed cells in one C call, when every managed column is inside the
     # rows as read (a column being added is not: those rows take the cell-by-cell path).
     pick = _picker(layout.columns) if layout.columns and layout.width <= table.width else None
+    width = table.width
     for k, wanted in desired.items():
         found = rows_by_key.get(k)
         if not found:
             result.new_rows.append(wanted)
             continue
         for number in found:
-            result.rows_updated += _compare(table, layout, number, k, wanted, result.changes, pick)
+            if pick is not None:
+                # Fast path for the usual case, an unchanged row: the same values of the same
+                # types (whole numbers are ints on both sides). Else compared cell by cell.
+                row = sheet_rows[number - 1]
+                current = pick(row if len(row) >= width else table.row_cells(number))
+                shown: tuple[Cell | CellValue, ...] = wanted
+                if links:
+                    as_listed = list(wanted)
+                    for index in links:
+                        cell = as_listed[index]
+                        if isinstance(cell, Link):
+                            as_listed[index] = cell.shown
+                    shown = tuple(as_listed)
+                if shown == current and list(map(type, shown)) == list(map(type, current)):
+                    continue
+            result.rows_updated += _compare(table, layout, number, k, wanted, result.changes)
             for index in layout.added:
                 if wanted[index] is None:
                     col = layout.columns[index]
@@ -207,15 +220,8 @@ def _compare(
     key: str,
     cells: tuple[Cell, ...],
     out: list[CellChange],
-    pick: Callable[[Sequence[CellValue]], tuple[CellValue, ...]] | None,
 ) -> int:
-    if pick is not None:
-        # Fast path for the usual case, an unchanged row: same values of the same types
-        # (whole numbers are ints on both sides). Anything else is compared cell by cell.
-        current = pick(table.row_cells(number))
-        shown = tuple(c.shown if type(c) is Link else c for c in cells)
-        if shown == current and tuple(map(type, shown)) == tuple(map(type, current)):
-            return 0
+    """Cell by cell: 1 when the row has a cell to change (added to ``out``), else 0."""
     changed = 0
     for index, want in enumerate(cells):
         col = layout.columns[index]

@@ -142,10 +142,9 @@ def resolve_columns(mapping: Mapping, catalogue: FieldCatalogue) -> Columns:
     return Columns(specs, headers, key, status, formats, sources)
 
 
-def present_ids(snap: SheetSnapshot, mapping: Mapping, columns: Columns) -> dict[int, str] | None:
+def present_ids(table: Table, columns: Columns) -> dict[int, str] | None:
     """Record id -> row key for the rows of the sheet that are in the selection (not marked as
     gone), when a managed column shows the id; None when the sheet shows no ids."""
-    table = Table(snap.rows, mapping.header_row)
     id_index = next((i for i, s in enumerate(columns.specs) if s.field == "id"), None)
     if id_index is None:
         return None
@@ -160,11 +159,11 @@ def present_ids(snap: SheetSnapshot, mapping: Mapping, columns: Columns) -> dict
     if id_col is None or key_col is None:
         return {}
     found: dict[int, str] = {}
-    for _, cells in table.data_rows():
-        value, k = cells[id_col], normalise_key(cells[key_col])
+    for number in range(table.first_data_row, table.next_row):
+        value, k = table.cell(number, id_col), normalise_key(table.cell(number, key_col))
         if k is None or not isinstance(value, int | float) or isinstance(value, bool):
             continue
-        if status_col is not None and cells[status_col] not in (None, ""):
+        if status_col is not None and table.cell(number, status_col) not in (None, ""):
             continue
         found[int(value)] = k
     return found
@@ -209,17 +208,16 @@ def _already_delivered(state: SyncState, delivery: str | None, report: RunReport
     return True
 
 
-def _check_layout(snap: SheetSnapshot, mapping: Mapping, columns: Columns) -> None:
+def _check_layout(table: Table, title: str, columns: Columns) -> None:
     """Managed headers must be findable: a duplicated one stops the run, naming the tab."""
     try:
-        resolve_layout(Table(snap.rows, mapping.header_row), columns.headers, columns.key)
+        resolve_layout(table, columns.headers, columns.key)
     except SheetLayoutError as exc:
-        raise SheetLayoutError(f"worksheet {snap.title!r}: {exc}") from None
+        raise SheetLayoutError(f"worksheet {title!r}: {exc}") from None
 
 
-def _missing_managed_column(snap: SheetSnapshot, mapping: Mapping, columns: Columns) -> bool:
+def _missing_managed_column(table: Table, columns: Columns) -> bool:
     """True when the sheet has keyed rows but lacks one of the managed headers."""
-    table = Table(snap.rows, mapping.header_row)
     if not any(True for _ in table.data_rows()):
         return False
     return any(not table.columns(header) for header in columns.headers)
@@ -377,7 +375,8 @@ class Engine:
         # A missing worksheet is created only when there is something valid to write.
         snap = self._read_sheet(book, mapping, create=False)
         report.warnings.extend(snap.warnings)
-        _check_layout(snap, mapping, columns)  # a duplicated managed header: fail before Pardot
+        table = Table(snap.rows, mapping.header_row)  # the sheet as read, scanned once
+        _check_layout(table, snap.title, columns)  # a duplicated managed header: before Pardot
         state = SyncState.from_dict(snap.state)
         if _already_delivered(state, delivery, report):
             return
@@ -386,7 +385,7 @@ class Engine:
             hours=mapping.full_sync_every_hours or self.settings.full_sync_every_hours
         )
         reason = state.full_run_reason(mapping.hash, now, every, asked=full)
-        if reason is None and _missing_managed_column(snap, mapping, columns):
+        if reason is None and _missing_managed_column(table, columns):
             # A re-added column must be filled on every row, not only on rows changed lately.
             reason = "a managed column is missing from the sheet"
         report.full_reason = reason
@@ -400,7 +399,8 @@ class Engine:
         if lookup.missing:
             raise MappingError(list_problems(mapping, lookup))
         lists = lookup.ids
-        present = present_ids(snap, mapping, columns)
+        # Only list filters need to know which prospects the sheet shows.
+        present = present_ids(table, columns) if mapping.source.lists else None
         data = read_source(
             self.pardot,
             mapping.source.object,
@@ -409,6 +409,10 @@ class Engine:
             list_ids=sorted(set(lists.values())),
             present=None if present is None else set(present),
             progress=clock.watching(self.progress),
+            # How big a full read will be: the last one's count, else the sheet's rows.
+            expected=state.last_full_count or (max(len(snap.rows) - mapping.header_row, 0) or None),
+            export_above=self.settings.export_above,
+            now=now,
         )
         report.read_path = data.read_path
         full_run = data.complete
@@ -421,7 +425,11 @@ class Engine:
             data.records,
             columns.specs,
             columns.key,
-            conditions=lambda record: mapping.record_matches(record, catalogue),
+            conditions=(
+                (lambda record: mapping.record_matches(record, catalogue))
+                if mapping.source.where
+                else None
+            ),
             include_deleted=mapping.source.include_deleted,
             members=data.members,
             extra_cells=1 if columns.status is not None else 0,
@@ -448,8 +456,9 @@ class Engine:
             if _already_delivered(state, delivery, report):
                 return
             first_or_changed = state.mapping_hash != mapping.hash
-            table = Table(snap.rows, mapping.header_row)
-            _check_layout(snap, mapping, columns)
+            if table.rows_source is not snap.rows:  # re-read after a conflict or a move
+                table = Table(snap.rows, mapping.header_row)
+            _check_layout(table, snap.title, columns)
             result = diff(
                 table,
                 columns.headers,
@@ -459,6 +468,7 @@ class Engine:
                 full=full_run,
                 on_delete=mapping.on_delete,
                 status=columns.status,
+                links=[i for i, spec in enumerate(columns.specs) if spec.link is not None],
             )
             plan = build_plan(
                 result,
@@ -556,6 +566,7 @@ class Engine:
                 "marked": plan.rows_marked,
             },
             lists=lists,
+            last_full_count=data.count if full_run else state.last_full_count,
         )
 
     @staticmethod

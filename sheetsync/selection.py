@@ -50,7 +50,7 @@ def select(
     specs: Sequence[ColumnSpec],
     key: int,
     *,
-    conditions: Predicate,
+    conditions: Predicate | None,
     include_deleted: bool,
     members: set[int] | None,
     extra_cells: int = 0,
@@ -99,7 +99,7 @@ def select(
 def _reason(
     record: Mapping[str, Any],
     record_id: int,
-    conditions: Predicate,
+    conditions: Predicate | None,
     include_deleted: bool,
     members: set[int] | None,
 ) -> str | None:
@@ -107,6 +107,6 @@ def _reason(
         return GONE_DELETED
     if members is not None and record_id not in members:
         return GONE_UNMATCHED
-    if not conditions(record):
+    if conditions is not None and not conditions(record):
         return GONE_UNMATCHED
     return None

@@ -127,6 +127,8 @@ class Settings(BaseSettings):
     lookback_minutes: int = Field(default=15, ge=0)
     full_sync_every_hours: float = Field(default=24.0, gt=0)
     max_remove_percent: float = Field(default=20.0, ge=0, le=100)
+    # Full reads of more records than this use Pardot's Export API (0: never).
+    export_above: int = Field(default=50_000, ge=0)
 
     # Cloud Function (cloudfunction/main.py) and `sheetsync resync`
     function_secret: SecretStr | None = None  # optional X-Sheetsync-Secret header value

@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sheetsync.mapping import Mapping, Problem
@@ -156,6 +156,43 @@ def changed_memberships(pardot: PardotClient, list_ids: Iterable[int], since: da
 Progress = Callable[[str, int], None]
 
 
+#: Objects the Export API path can read (see ``sheetsync.pardot.export``).
+EXPORTABLE = frozenset({"prospects"})
+
+
+def _export(
+    pardot: PardotClient,
+    collection: str,
+    fields: Sequence[str],
+    members: set[int] | None,
+    expected: int,
+    export_above: int,
+    now: datetime | None,
+    progress: Progress | None,
+) -> SourceData:
+    """A full read through the Export API: one job per year of ``updatedAt`` from the oldest
+    record to now, far fewer calls than paging a large account 1,000 records at a time."""
+    until = now or datetime.now(UTC)
+    oldest = pardot.oldest_update(collection) or until
+    data = SourceData(
+        (),
+        True,
+        members,
+        read_path=(
+            f"export (about {expected:,} records, over SHEETSYNC_EXPORT_ABOVE="
+            f"{export_above:,}; updatedAt {oldest:%Y-%m-%d} to now)"
+        ),
+    )
+    records = pardot.export(
+        collection,
+        list(fields),
+        updated_after=oldest - timedelta(seconds=1),
+        updated_before=until + timedelta(minutes=1),
+    )
+    data.records = _tracked(records, data, f"{collection} exported", progress)
+    return data
+
+
 def read_source(
     pardot: PardotClient,
     collection: str,
@@ -165,6 +202,9 @@ def read_source(
     list_ids: Sequence[int] = (),
     present: set[int] | None = None,
     progress: Progress | None = None,
+    expected: int | None = None,
+    export_above: int = 0,
+    now: datetime | None = None,
 ) -> SourceData:
     """Records for a full run (``since`` None) or an incremental one.
 
@@ -172,8 +212,21 @@ def read_source(
     ids); only list changes of other prospects need their record read."""
     members = list_members(pardot, list_ids) if list_ids else None
     what = f"{collection} read"
+    if (
+        since is None
+        and export_above
+        and expected is not None
+        and expected > export_above
+        and collection in EXPORTABLE
+    ):
+        return _export(pardot, collection, fields, members, expected, export_above, now, progress)
     if since is None:
-        full = SourceData((), True, members, read_path="query (full, by id)")
+        why = (
+            f"about {expected:,} records, not over SHEETSYNC_EXPORT_ABOVE={export_above:,}"
+            if expected is not None and export_above and collection in EXPORTABLE
+            else "full"
+        )
+        full = SourceData((), True, members, read_path=f"query ({why}, by id)")
         full.records = _tracked(
             pardot.query(collection, fields, order_by="id", deleted="all"), full, what, progress
         )

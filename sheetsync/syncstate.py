@@ -33,6 +33,7 @@ class SyncState:
     last_run: dict[str, Any] = field(default_factory=dict)
     lists: dict[str, int] = field(default_factory=dict)  # list names -> ids, resolved once
     last_delivery: str | None = None  # Cloud Scheduler job + schedule time of the last write
+    last_full_count: int | None = None  # records the last full run read (picks its read path)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any] | None) -> SyncState:
@@ -55,6 +56,11 @@ class SyncState:
             last_delivery=(
                 data.get("last_delivery") if isinstance(data.get("last_delivery"), str) else None
             ),
+            last_full_count=(
+                data.get("last_full_count")
+                if isinstance(data.get("last_full_count"), int)
+                else None
+            ),
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -67,6 +73,7 @@ class SyncState:
             "last_run": self.last_run,
             "lists": self.lists,
             "last_delivery": self.last_delivery,
+            "last_full_count": self.last_full_count,
         }
 
     def full_run_reason(

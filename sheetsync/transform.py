@@ -25,7 +25,7 @@ import math
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any, Literal
 from urllib.parse import quote
 
@@ -99,8 +99,43 @@ def serial(moment: datetime, tz: tzinfo) -> float | int:
     """A sheet serial number: days since 1899-12-30, in ``tz``'s wall time (an int at midnight,
     as Google reads whole numbers back)."""
     local = moment.astimezone(tz).replace(tzinfo=None)
-    days = (local - SERIAL_EPOCH) / timedelta(days=1)
+    return _days(local - SERIAL_EPOCH)
+
+
+def _days(span: timedelta) -> float | int:
+    days = span / _DAY  # exact: microseconds over a day's, rounded once
     return int(days) if days.is_integer() else days
+
+
+_DAY = timedelta(days=1)
+_UNIX = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+class Serials:
+    """:func:`serial` for one time zone, without a zone lookup per value: the zone's offset is
+    looked up once per UTC hour (and used for the whole hour only when it holds no change)."""
+
+    def __init__(self, tz: tzinfo) -> None:
+        self.tz = tz
+        self._offsets: dict[int, timedelta | None] = {}
+
+    def __call__(self, moment: datetime) -> float | int:
+        since = moment - _UNIX  # aware: the instant, whatever offset it was written with
+        hour = since.days * 24 + since.seconds // 3600
+        offset = self._offsets.get(hour, _MISSING)
+        if offset is _MISSING:
+            start = _UNIX + timedelta(hours=hour)
+            first = start.astimezone(self.tz).utcoffset()
+            last = (start + timedelta(seconds=3599)).astimezone(self.tz).utcoffset()
+            offset = first if first == last else None
+            self._offsets[hour] = offset
+        if offset is None:
+            return serial(moment, self.tz)
+        return _days(since + offset + _UNIX_SERIAL)
+
+
+_MISSING: Any = object()
+_UNIX_SERIAL = datetime(1970, 1, 1) - SERIAL_EPOCH
 
 
 def date_serial(day: date) -> int:
@@ -204,7 +239,12 @@ def _placeholder(value: Any) -> str:
     UTF-8 cannot hold, becomes U+FFFD first)."""
     if value is None:
         return ""
-    return quote(_SURROGATE.sub("\ufffd", as_text(value)), safe="")
+    if type(value) is int:
+        return str(value)
+    text = as_text(value)
+    if text.isascii() and text.isalnum():
+        return text  # ids and the like need no quoting
+    return quote(_SURROGATE.sub("\ufffd", text), safe="")
 
 
 def fill_template(template: str, record: Mapping[str, Any]) -> str:
@@ -256,8 +296,10 @@ def compile_converter(spec: ColumnSpec) -> Converter:
         def typed(value: Any) -> CellValue:
             return _integer_fast(value, spec)
 
-    elif kind == "datetime" and values is None:
+    elif kind in ("datetime", "date") and values is None:
         tz = spec.tz
+        as_date = kind == "date"
+        serials = Serials(tz)
 
         def typed(value: Any) -> CellValue:
             if type(value) is str and len(value) > 10:
@@ -266,7 +308,9 @@ def compile_converter(spec: ColumnSpec) -> Converter:
                 except ValueError:
                     return convert(value, spec)
                 if moment.tzinfo is not None:
-                    return serial(moment, tz)
+                    if as_date:
+                        return date_serial(moment.astimezone(tz).date())
+                    return serials(moment)
             return convert(value, spec)
 
     else:
@@ -355,7 +399,9 @@ class RowMaker:
         if link is None:
             return list(cells)
         return [
-            cell if cell is None else Link(as_text(cell), link(record))
+            cell
+            if cell is None
+            else Link(cell if type(cell) is str else as_text(cell), link(record))
             for cell, record in zip(cells, records, strict=True)
         ]
 

@@ -172,3 +172,19 @@ def test_row_maker_matches_the_reference_transform(values: list[object], record_
             continue
         assert got == expected
         assert [type(g) for g in got] == [type(e) for e in expected]
+
+
+@pytest.mark.parametrize(
+    "zone", ["America/Los_Angeles", "Europe/Paris", "Australia/Lord_Howe", "UTC"]
+)
+def test_serials_match_the_exact_conversion_through_a_dst_year(zone: str) -> None:
+    from datetime import datetime, timedelta
+
+    from sheetsync.transform import Serials, serial
+
+    tz = ZoneInfo(zone)
+    serials = Serials(tz)
+    moment = datetime(2026, 1, 1, tzinfo=ZoneInfo("America/New_York"))
+    while moment.year == 2026:
+        assert serials(moment) == serial(moment, tz), moment.isoformat()
+        moment += timedelta(minutes=11, seconds=7, microseconds=1)

@@ -471,6 +471,8 @@ class _Handler(BaseHTTPRequestHandler):
             return
         except Exception as exc:  # an emulator bug must still answer like a server would
             response = owner.app.internal_error(exc)
+        # Counted before it is sent: a client that has its answer finds it in the stats.
+        owner.record_answer(response.status, len(response.body))
         self.send_response(response.status)
         for name, value in response.headers.items():
             self.send_header(name, value)
@@ -478,7 +480,6 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         if response.body and self.command != "HEAD":
             self.wfile.write(response.body)
-        owner.record_answer(response.status, len(response.body))
 
     do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = _serve
 

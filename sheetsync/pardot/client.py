@@ -486,6 +486,21 @@ class PardotClient:
             tz=self.account_timezone(),
         )
 
+    def oldest_update(self, collection: str) -> datetime | None:
+        """The oldest ``updatedAt`` of the object (recycle bin included): one small query."""
+        params = {
+            "fields": "id,updatedAt",
+            "limit": "1",
+            "orderBy": "updatedAt ASC",
+            "deleted": "all",
+        }
+        body = self.get_json(f"{API_PREFIX}{collection}", params)
+        for record in body.get("values") or []:
+            stamp = record.get("updatedAt")
+            if isinstance(stamp, str):
+                return datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+        return None
+
 
 def build_pardot_client(config: PardotConfig, **kwargs: Any) -> PardotClient:
     return PardotClient(config, **kwargs)

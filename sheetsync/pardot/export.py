@@ -15,7 +15,7 @@ from __future__ import annotations
 import csv
 import io
 import logging
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any
@@ -150,6 +150,8 @@ def parse_csv(
             f"export CSV header {header} does not match the requested fields {fields}"
         )
     kinds = [catalogue.type_of(name) for name in names]
+    local = LocalTimes(tz)
+    batch: list[list[str]] = []
     for row in reader:
         if not row:
             continue
@@ -157,9 +159,64 @@ def parse_csv(
             raise PardotError(
                 f"export CSV row has {len(row)} cells, expected {len(names)}: refusing to guess"
             )
-        yield {
-            name: coerce(cell, kind, tz) for name, kind, cell in zip(names, kinds, row, strict=True)
-        }
+        batch.append(row)
+        if len(batch) == _BATCH:
+            yield from _records(batch, names, kinds, local)
+            batch = []
+    yield from _records(batch, names, kinds, local)
+
+
+_BATCH = 2000
+
+
+class LocalTimes:
+    """Offset-less local times of the export files, given the account zone's offset.
+
+    The offset is looked up once per hour of the day and used for the whole hour when the zone
+    keeps one offset through it (an hour holding a DST change goes through :func:`coerce`)."""
+
+    def __init__(self, tz: tzinfo) -> None:
+        self.tz = tz
+        self._by_hour: dict[str, str] = {}
+
+    def __call__(self, value: str) -> Any:
+        if len(value) == 19 and value[10] == " ":
+            offset = self._offset(value[:13])
+            if offset:
+                return f"{value[:10]}T{value[11:]}{offset}"
+        return coerce(value, "datetime", self.tz)
+
+    def _offset(self, hour: str) -> str:
+        found = self._by_hour.get(hour)
+        if found is None:
+            try:
+                start = datetime.fromisoformat(hour + ":00:00").replace(tzinfo=self.tz)
+                end = datetime.fromisoformat(hour + ":59:59").replace(tzinfo=self.tz)
+            except ValueError:
+                found = ""
+            else:
+                same = start.utcoffset() == end.utcoffset()
+                found = start.isoformat(timespec="seconds")[19:] if same else ""
+            self._by_hour[hour] = found
+        return found
+
+
+def _records(
+    rows: list[list[str]], names: list[str], kinds: Sequence[str | None], local: LocalTimes
+) -> Iterator[dict[str, Any]]:
+    """Rows coerced column by column: text (most cells) passes without a call."""
+    if not rows:
+        return
+    columns = []
+    for column, kind in zip(zip(*rows, strict=True), kinds, strict=True):
+        if kind in (None, "string"):
+            columns.append([cell if cell else None for cell in column])
+        elif kind == "datetime":
+            columns.append([local(cell) if cell else None for cell in column])
+        else:
+            columns.append([coerce(cell, kind, local.tz) if cell else None for cell in column])
+    for values in zip(*columns, strict=True):
+        yield dict(zip(names, values, strict=True))
 
 
 class Exporter:

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Literal
 
+from sheetsync import jsonfast
 from sheetsync.pardot.errors import PageTokenError, PardotError
 
 if TYPE_CHECKING:
@@ -60,24 +61,46 @@ def flatten(record: Mapping[str, Any], names: list[str]) -> dict[str, Any]:
 
 
 class Flattener:
-    """:func:`flatten` for one list of names, prepared once for the many records of a query."""
+    """:func:`flatten` for one list of names, prepared once for the many records of a query.
 
-    def __init__(self, names: list[str]) -> None:
+    With ``in_place``, a record parsed for this query is turned into its flat form itself (no
+    copy per record): dotted names are added, the nested objects and ``extra`` keys dropped."""
+
+    def __init__(self, names: list[str], extra: list[str] | None = None) -> None:
+        self.names = names
         self.plain = [n for n in names if "." not in n]
         self.dotted = [(n, n.split(".")) for n in names if "." in n]
+        wanted = set(names)
+        relations = {parts[0] for _, parts in self.dotted} - wanted
+        self.drop = sorted(relations | (set(extra or ()) - wanted))
 
     def __call__(self, record: Mapping[str, Any]) -> dict[str, Any]:
         get = record.get
         out = {name: get(name) for name in self.plain}
         for name, parts in self.dotted:
-            if name in record:
-                out[name] = record[name]
-                continue
-            value: Any = record
-            for part in parts:
-                value = value.get(part) if isinstance(value, Mapping) else None
-            out[name] = value
+            out[name] = self._nested(record, name, parts)
         return out
+
+    def in_place(self, record: dict[str, Any]) -> dict[str, Any]:
+        for name, parts in self.dotted:
+            record[name] = self._nested(record, name, parts)
+        for key in self.drop:
+            record.pop(key, None)
+        if len(record) != len(self.names):  # a field the answer left out: None, like a null
+            for name in self.names:
+                record.setdefault(name, None)
+            for key in [k for k in record if k not in self.names]:
+                del record[key]
+        return record
+
+    @staticmethod
+    def _nested(record: Mapping[str, Any], name: str, parts: list[str]) -> Any:
+        if name in record:
+            return record[name]
+        value: Any = record
+        for part in parts:
+            value = value.get(part) if isinstance(value, Mapping) else None
+        return value
 
 
 @dataclass
@@ -134,7 +157,9 @@ class Query:
         extra = ["id"] + (["updatedAt"] if order_by == "updatedAt" else [])
         self._request_fields = fields + [f for f in extra if f not in fields]
         self.info = QueryInfo()
-        self._flatten = Flattener(fields)
+        self._flatten = Flattener(
+            fields, extra=[f for f in self._request_fields if f not in fields]
+        )
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
         # updatedAt order can meet a record twice (ties re-read, records updated mid-read);
@@ -167,7 +192,7 @@ class Query:
                             self.info.duplicates_skipped += 1
                             continue
                         self.info.records += 1
-                        yield self._flatten(raw)
+                        yield self._flatten.in_place(raw)
                 except StopIteration as stop:
                     end: _ChainEnd = stop.value
                 if end.complete:
@@ -231,7 +256,7 @@ class Query:
                 response = client.request("GET", url, params=params)
             except PageTokenError as exc:
                 return _ChainEnd(False, count, f"page token refused (code {exc.code})")
-            body = response.json()
+            body = jsonfast.loads(response.content)  # pages of a large account: parse fast
             self.info.pages += 1
             values = body.get("values") or []
             for raw in values:

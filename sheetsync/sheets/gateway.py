@@ -409,7 +409,10 @@ class SheetsGateway:
                 spreadsheet_id=info.spreadsheet_id,
                 worksheet=title,
             )
+        # A small sheetId: it is repeated in every request a sync sends for this tab.
+        taken = {s.sheet_id for s in info.sheets}
         properties = {
+            "sheetId": next(n for n in range(1, len(taken) + 2) if n not in taken),
             "title": title,
             "gridProperties": {"rowCount": NEW_SHEET_ROWS, "columnCount": NEW_SHEET_COLS},
         }

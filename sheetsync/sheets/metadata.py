@@ -134,7 +134,12 @@ def cell_value(value: Any) -> CellValue:
 
 def padded_rows(values: Sequence[Sequence[Any]] | None) -> list[list[CellValue]]:
     """Rows of a ``ValueRange`` with Google's trailing trims undone: all the same width."""
-    rows = [[cell_value(v) for v in row] for row in (values or [])]
+    # Google sends whole numbers as JSON integers, so a cell only changes when it is "" (an
+    # empty cell inside a row) or, defensively, a whole float.
+    rows = [
+        [None if v == "" else (normalise_number(v) if type(v) is float else v) for v in row]
+        for row in (values or [])
+    ]
     width = max((len(r) for r in rows), default=0)
     for row in rows:
         row.extend([None] * (width - len(row)))

@@ -37,6 +37,12 @@ class Table:
             if text:
                 found.setdefault(text, []).append(col)
         self.headers: dict[str, tuple[int, ...]] = {k: tuple(v) for k, v in found.items()}
+        self._used_width: int | None = None
+
+    @property
+    def rows_source(self) -> Sequence[Sequence[CellValue]]:
+        """The rows this table reads (to tell whether it is still the sheet as last read)."""
+        return self._rows
 
     @classmethod
     def from_snapshot(cls, snapshot: SheetSnapshot, header_row: int = 1) -> Table:
@@ -85,6 +91,20 @@ class Table:
             return [None] * self.width
         cells = list(self._rows[number - 1])
         return cells + [None] * (self.width - len(cells))
+
+    def used_width(self) -> int:
+        """Columns used from the header row down (rows above it, a title say, do not count):
+        one past the last non-empty cell of the header or any data row."""
+        if self._used_width is None:
+            width = 0
+            for cells in self._rows[self.header_row - 1 :]:
+                for col in range(len(cells) - 1, width - 1, -1):
+                    value = cells[col]
+                    if value is not None and value != "":
+                        width = col + 1
+                        break
+            self._used_width = width
+        return self._used_width
 
     def row_cells(self, number: int) -> Sequence[CellValue]:
         """The cells of data row ``number`` as read, without a copy when it is full width."""

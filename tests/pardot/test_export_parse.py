@@ -80,3 +80,18 @@ def test_job_status_is_read_tolerantly() -> None:
     job = ExportJob.from_api({"id": 5, "state": "COMPLETE", "resultRefs": "https://x/1"})
     assert job.done and job.result_refs == ("https://x/1",)
     assert ExportJob.from_api({"export": {"id": 6, "status": "Failed"}}).failed
+
+
+@pytest.mark.parametrize(
+    "zone", ["America/Los_Angeles", "Europe/Paris", "Australia/Lord_Howe", "UTC"]
+)
+def test_local_times_match_the_exact_conversion_every_minute_of_a_dst_year(zone: str) -> None:
+    from sheetsync.pardot.export import LocalTimes
+
+    tz = ZoneInfo(zone)
+    local = LocalTimes(tz)
+    moment = datetime(2026, 1, 1)
+    while moment.year == 2026:
+        text = moment.strftime("%Y-%m-%d %H:%M:%S")
+        assert local(text) == coerce(text, "datetime", tz), text
+        moment += timedelta(minutes=7, seconds=13)
