@@ -34,7 +34,8 @@ app = typer.Typer(
 # Logs and CI output are not terminals: give tables room instead of rich's 80 columns, and
 # never fold a message's text into several lines.
 console = Console(width=None if sys.stdout.isatty() else 120, soft_wrap=not sys.stdout.isatty())
-errors = Console(stderr=True)
+# Error messages name a file and line: never fold them mid-word where stderr is not a terminal.
+errors = Console(stderr=True, soft_wrap=not sys.stderr.isatty())
 
 
 class ObjectName(StrEnum):
@@ -429,6 +430,60 @@ def demo(
         ok = run_demo(console, prospects=prospects)
     if not ok:
         raise typer.Exit(1)
+
+
+@app.command()
+def init(
+    object_name: Annotated[
+        ObjectName | None,
+        typer.Option("--object", "-o", help="prospects or campaigns (asked when missing)."),
+    ] = None,
+    spreadsheet: Annotated[
+        str | None,
+        typer.Option("--spreadsheet", "-s", help="The spreadsheet's id or URL (asked)."),
+    ] = None,
+    worksheet: Annotated[
+        str | None, typer.Option("--worksheet", "-w", help="The tab's title (asked).")
+    ] = None,
+    field: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--field", "-f", help="A Pardot field for a column; repeat, or separate by commas."
+        ),
+    ] = None,
+    name: Annotated[
+        str | None,
+        typer.Option("--name", help="The mapping's name (file stem); default from the tab."),
+    ] = None,
+    directory: Annotated[
+        str | None,
+        typer.Option("--dir", help="Where to write it (default: SHEETSYNC_MAPPINGS)."),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing file.")] = False,
+) -> None:
+    """Write a commented starter mapping, asking for what the flags do not give.
+
+    Field names are checked against your Pardot account (custom fields included); the file
+    validates as written, and an existing file is never replaced without --force.
+    """
+    from sheetsync.starter_cli import run_init
+
+    with _fail_clearly():
+        settings = _settings()
+        code = run_init(
+            settings,
+            console,
+            errors,
+            object_name=object_name.value if object_name is not None else None,
+            spreadsheet=spreadsheet,
+            worksheet=worksheet,
+            fields=field,
+            name=name,
+            directory=directory,
+            force=force,
+        )
+    if code:
+        raise typer.Exit(code)
 
 
 # -- output ---------------------------------------------------------------------------------------

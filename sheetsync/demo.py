@@ -32,11 +32,19 @@ SHOWN_ROWS = 8
 
 
 def run_demo(console: Console, *, prospects: int = 3000, mappings_dir: str = "mappings") -> bool:
+    from sheetsync.alerts.demo import demo_sender, show_received, with_demo_alert
+    from sheetsync.alerts.receiver import WebhookReceiver
     from sheetsync.cli import print_reports
     from sheetsync.emulate import running_emulators
+    from sheetsync.tabs.demo import show_tabs, with_demo_tabs
 
     mappings = load_mappings(Path(mappings_dir))
+    target = _demo_target(mappings)
+    mappings = [with_demo_alert(m) if m is target else m for m in mappings]  # alert: score 100
+    # A status tab and a change history beside the demo's sheet (sheetsync.tabs).
+    mappings = [with_demo_tabs(m) if m.name == target.name else m for m in mappings]
     with (
+        WebhookReceiver() as hook,  # stands in for a Slack incoming webhook
         tempfile.TemporaryDirectory(prefix="sheetsync-demo-") as key_dir,
         running_emulators(
             prospects=prospects,
@@ -58,6 +66,7 @@ def run_demo(console: Console, *, prospects: int = 3000, mappings_dir: str = "ma
         engine = Engine(
             pardot, SheetsGateway(build_client(settings)), settings, clock=pardot_emu.clock.now
         )
+        engine.alert_sender = demo_sender(hook, mappings)
         first = engine.run_all(mappings)
         print_reports(first, "First run (full)")
         target = _demo_target(mappings)
@@ -67,21 +76,38 @@ def run_demo(console: Console, *, prospects: int = 3000, mappings_dir: str = "ma
             return False
         # Pardot moves on: a few minutes later some prospects change, one is deleted.
         pardot_emu.clock.advance(300)
+        # One of them also reaches a score of 100: the demo's alert rule fires for it.
+        low = next((i for i in in_sheet if _score(pardot_emu, i) < 100), None)
+        in_sheet = [low, *(i for i in in_sheet if i != low)] if low is not None else in_sheet
         changed = in_sheet[:CHANGED]
         deleted = in_sheet[CHANGED]
         for number, prospect_id in enumerate(changed, 1):
-            pardot.update("prospects", prospect_id, {"company": f"Demo Industries #{number}"})
+            values: dict[str, Any] = {"company": f"Demo Industries #{number}"}
+            if prospect_id == low:
+                values["score"] = 120
+            pardot.update("prospects", prospect_id, values)
         pardot.delete("prospects", deleted)
         console.print(
             f"Changed the company of prospects {', '.join(map(str, changed))} and deleted "
             f"prospect {deleted}, through the Pardot API."
+            + (f" Prospect {low}'s score went up to 120." if low is not None else "")
         )
         pardot_emu.clock.advance(60)
         second = engine.run_all(mappings)
         print_reports(second, "Second run (incremental)")
         _show_sheet(console, sheets_emu.snapshot(target.spreadsheet_id), target)
+        tabs_ok = show_tabs(console, sheets_emu.snapshot(target.spreadsheet_id), target, CHANGED)
+        alerted = show_received(console, hook, low)
+        if not alerted:
+            console.print(f"[red]demo check failed:[/] expected one alert about prospect {low}")
         pardot.close()
-        return _check(console, first, second, target)
+        return _check(console, first, second, target) and alerted and tabs_ok
+
+
+def _score(pardot_emu: Any, prospect_id: int) -> float:
+    prospect = pardot_emu.store.prospect(prospect_id) or {}
+    score = prospect.get("score")
+    return float(score) if isinstance(score, int | float) else 100.0
 
 
 def _demo_target(mappings: list[Mapping]) -> Mapping:

@@ -25,6 +25,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from sheetsync.alerts.hook import AlertRun
+from sheetsync.alerts.webhooks import WebhookSender
 from sheetsync.diff import (
     GONE_UNMATCHED,
     Diff,
@@ -33,7 +35,9 @@ from sheetsync.diff import (
     normalise_key,
     resolve_layout,
 )
+from sheetsync.gcpause import gc_paused
 from sheetsync.mapping import Mapping, MappingError, check_fields, effective_type
+from sheetsync.merged import check_merges
 from sheetsync.pardot import (
     DailyLimitReached,
     FieldCatalogue,
@@ -60,6 +64,9 @@ from sheetsync.sheets import (
 )
 from sheetsync.source import SourceData, list_problems, read_source, resolve_lists
 from sheetsync.syncstate import SyncState
+from sheetsync.tabs import PlannedRun, side_requests, status_tab, tab_ranges
+from sheetsync.tabs.grid import show_time
+from sheetsync.tabs.status import StatusTab
 from sheetsync.transform import ColumnSpec, TransformError
 
 log = logging.getLogger("sheetsync.engine")
@@ -241,6 +248,8 @@ def _empty_snapshot(spreadsheet_id: str, worksheet: str, mapping: str) -> SheetS
 class Engine:
     """Runs mappings. The Pardot client and the Sheets gateway are built by the caller."""
 
+    _alerting: AlertRun  # the alerts of the run in progress (set by `run`)
+
     def __init__(
         self,
         pardot: PardotClient,
@@ -259,6 +268,8 @@ class Engine:
         self.last_error: Exception | None = None
         # Called with (what, count) while a run progresses: records read, cells to write.
         self.progress: Callable[[str, int], None] | None = None
+        # Posts alert messages (mappings with `alerts:`); built from the environment when needed.
+        self.alert_sender: WebhookSender | None = None
 
     def run_all(
         self,
@@ -309,16 +320,18 @@ class Engine:
         sheets_before = self.sheets.counters.snapshot()
         self.last_plan = None
         self.last_error = None
+        self._alerting = alerting = AlertRun(mapping, dry_run=dry_run, delivery=delivery)
         try:
-            self._run(
-                mapping,
-                report,
-                full=full,
-                dry_run=dry_run,
-                force=force,
-                clock=_Deadline(deadline),
-                delivery=delivery,
-            )
+            with gc_paused():
+                self._run(
+                    mapping,
+                    report,
+                    full=full,
+                    dry_run=dry_run,
+                    force=force,
+                    clock=_Deadline(deadline),
+                    delivery=delivery,
+                )
         except PlanRefused as exc:
             report.status, report.message = "refused", str(exc)
         except Conflict as exc:
@@ -334,6 +347,8 @@ class Engine:
             report.status = "failed"
             report.message = f"internal error ({type(exc).__name__}: {exc}); see the log"
         finally:
+            if report.status != "ok" and not dry_run and mapping.status is not None:
+                self._record_failure(mapping, report)
             spent = Counter(self.pardot.stats.by_endpoint)
             spent.subtract(pardot_before)
             report.pardot_calls_by_endpoint = {k: v for k, v in spent.items() if v}
@@ -345,6 +360,12 @@ class Engine:
             )
             report.bytes_sent = sheets_after.bytes_sent - sheets_before.bytes_sent
             report.seconds = time.monotonic() - started
+        alerting.finish(
+            report,
+            sheets=self.sheets,
+            sender=self._alert_sender,
+            pardot_url=self.settings.pardot_url,
+        )
         level = logging.INFO if report.status == "ok" else logging.ERROR
         log.log(level, json.dumps(report.to_json(), ensure_ascii=False))
         return report
@@ -374,9 +395,11 @@ class Engine:
         book = self.sheets.open(mapping.spreadsheet_id)
         # A missing worksheet is created only when there is something valid to write.
         snap = self._read_sheet(book, mapping, create=False)
+        self._alerting.saw(snap)
         report.warnings.extend(snap.warnings)
         table = Table(snap.rows, mapping.header_row)  # the sheet as read, scanned once
         _check_layout(table, snap.title, columns)  # a duplicated managed header: before Pardot
+        check_merges(snap, table, columns.headers, columns.key)  # merged managed cells, too
         state = SyncState.from_dict(snap.state)
         if _already_delivered(state, delivery, report):
             return
@@ -422,7 +445,7 @@ class Engine:
         if not dry_run:
             report.mode = "full" if full_run else "incremental"
         selection = select(
-            data.records,
+            self._alerting.watch(data.records, catalogue),
             columns.specs,
             columns.key,
             conditions=(
@@ -433,12 +456,16 @@ class Engine:
             include_deleted=mapping.source.include_deleted,
             members=data.members,
             extra_cells=1 if columns.status is not None else 0,
+            noun=mapping.source.object.removesuffix("s"),
         )
         cut = selection.truncated
         if cut:
+            where = ", ".join(f"{i} ({f})" for i, f in selection.truncated_at[:5])
             report.warnings.append(
                 f"{cut} value(s) over Google's 50,000-character cell limit were cut; they end "
                 "with '…[truncated by sheetsync: N characters]'"
+                + (f": {mapping.source.object.removesuffix('s')} {where}" if where else "")
+                + (" and more" if len(selection.truncated_at) > 5 else "")
             )
         if present is not None:
             for prospect_id in data.left_lists:
@@ -489,7 +516,10 @@ class Engine:
             if delivery is not None:
                 new_state = dataclasses.replace(new_state, last_delivery=delivery)
             write_state = self._state_due(state, new_state, reason, plan)
+            write_state = write_state or (state.failed_runs > 0 and self._alerting.active)
             if dry_run or (plan.empty and not write_state):
+                if not dry_run:
+                    self._clear_failure(mapping, snap, report)
                 return
             if snap.sheet_id < 0:  # the worksheet does not exist yet: create it, plan again
                 snap = self._read_sheet(book, mapping, create=True)
@@ -499,6 +529,25 @@ class Engine:
                 snap = self._read_sheet(book, mapping, create=True)
                 continue
             plan.write.state = new_state.to_dict()
+            run_id = f"{mapping.name}-{uuid.uuid4().hex[:12]}"
+            side = PlannedRun(
+                mapping,
+                snap,
+                table,
+                result,
+                plan,
+                headers=columns.headers,
+                kinds=[s.type for s in columns.specs] + ["text"] * (columns.status is not None),
+                fields=[s.field for s in columns.specs] + [""] * (columns.status is not None),
+                key=columns.key,
+                record_ids=selection.record_ids,
+                desired=selection.desired,
+                mode="full" if full_run else "incremental",
+                now=now,
+                run_id=run_id,
+            )
+            plan.write.extra_requests, side_warnings = side_requests(side)
+            report.warnings.extend(w for w in side_warnings if w not in report.warnings)
             if self.progress is not None:
                 self.progress("cells to write", plan.cells_written)
             clock.check("before writing")
@@ -506,33 +555,81 @@ class Engine:
                 self.sheets.apply(
                     snap,
                     plan.write,
-                    f"{mapping.name}-{uuid.uuid4().hex[:12]}",
+                    run_id,
                     before_chunk=clock.before_chunk,
                 )
             except Conflict:
                 report.warnings.append("another run wrote first; re-read and re-planned")
                 snap = self._read_sheet(book, mapping, create=True)
                 continue
+            self._alerting.written(
+                result=result,
+                selection=selection,
+                columns=columns,
+                snap=snap,
+                baseline=first_or_changed,
+                pardot_url=self.settings.pardot_url,
+                types=catalogue,
+            )
             return
         raise Conflict(
             f"the sheet kept changing while planning ({self.max_replans} attempts); nothing "
             "more was written, the next run will catch up"
         )
 
+    def _alert_sender(self) -> WebhookSender:
+        if self.alert_sender is None:
+            self.alert_sender = WebhookSender()
+        return self.alert_sender
+
     def _read_sheet(self, book: Any, mapping: Mapping, *, create: bool) -> SheetSnapshot:
+        tabs = tab_ranges(mapping)  # the status and history tabs come in the same values read
         try:
+            if tabs:
+                return self.sheets.read(
+                    book, mapping.worksheet, mapping.name, create=create, also=tabs
+                )
             return self.sheets.read(book, mapping.worksheet, mapping.name, create=create)
         except WorksheetNotFound:
             if create:
                 raise
             return _empty_snapshot(book.id, mapping.worksheet, mapping.name)
 
+    def _record_failure(self, mapping: Mapping, report: RunReport) -> None:
+        """A run that did not succeed writes only its "Last error" on the status tab (one read
+        of that tab, one small unguarded write). Never raises: the run's failure is the news."""
+        assert mapping.status is not None
+        title = mapping.status.worksheet
+        try:
+            book = self.sheets.open(mapping.spreadsheet_id)
+            tabs, sheet_ids = self.sheets.read_tabs(book, {title: None})
+            tab = StatusTab(title, mapping.name, tabs.get(title), sheet_ids)
+            message = f"{show_time(self.clock(), mapping.zone)}: {report.message}"
+            self.sheets.send(book.id, tab.failure(message), f"recording the error in {title!r} of")
+        except Exception as exc:
+            report.warnings.append(f"the error could not be shown in the status tab: {exc}")
+
+    def _clear_failure(self, mapping: Mapping, snap: SheetSnapshot, report: RunReport) -> None:
+        """A run with nothing to write still clears a "Last error" a failed run left."""
+        tab = status_tab(mapping, snap)
+        if tab is None or not tab.error:
+            return
+        try:
+            self.sheets.send(snap.spreadsheet_id, tab.clear_error(), "clearing the error in")
+        except SheetsError as exc:
+            report.warnings.append(f"the old error in the status tab could not be cleared: {exc}")
+
     def _keys_unchanged(self, snap: SheetSnapshot, result: Diff, header_row: int) -> bool:
-        """Re-read the key column just before writing: users may have sorted or inserted rows."""
+        """Re-read the key column and the header row just before writing (one request): users
+        may have sorted or inserted rows, or inserted or moved columns, since the sheet was read
+        (the Pardot read in between can take minutes)."""
         layout = result.layout
         if layout.key in layout.added or not snap.rows:
             return True
-        column = self.sheets.read_column(snap, layout.key_col)
+        column, header = self.sheets.read_column(snap, layout.key_col, header_row=header_row)
+        read = snap.rows[header_row - 1] if header_row <= len(snap.rows) else []
+        if _trimmed(header) != _trimmed(read):
+            return False
         before = [normalise_key(snap.cell(r, layout.key_col)) for r in range(len(snap.rows))]
         now = [normalise_key(v) for v in column[: max(len(column), len(snap.rows))]]
         now += [None] * (len(before) - len(now))
@@ -578,6 +675,14 @@ class Engine:
         if old.watermark is None or new.watermark is None:
             return new.watermark is not None
         return new.watermark - old.watermark > WATERMARK_LAG
+
+
+def _trimmed(row: list[Any]) -> list[Any]:
+    """A row's cells without its trailing empty ones (reads trim them; snapshots pad them)."""
+    cells = [None if v == "" else v for v in row]
+    while cells and cells[-1] is None:
+        cells.pop()
+    return cells
 
 
 def _count(report: RunReport, plan: Plan) -> None:

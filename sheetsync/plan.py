@@ -189,9 +189,10 @@ def build_plan(
     total = other_cells + min_rows * needed_cols
     if total > MAX_SPREADSHEET_CELLS:
         raise PlanRefused(
-            f"writing would take the spreadsheet to {total:,} cells, past Google's limit of "
-            f"{MAX_SPREADSHEET_CELLS:,}; remove unused rows or columns, or move this mapping to "
-            "another spreadsheet"
+            f"writing would grow the worksheet to {min_rows:,} rows x {needed_cols} columns and "
+            f"the spreadsheet to {total:,} cells, past Google's limit of "
+            f"{MAX_SPREADSHEET_CELLS:,}; remove unused rows or columns (every tab counts), or "
+            "move this mapping to another spreadsheet. Nothing was written"
         )
     removed = len(result.removed_rows)
     managed = result.managed_rows

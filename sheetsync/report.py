@@ -48,6 +48,8 @@ class RunReport:
     read_path: str = ""
     warnings: list[str] = field(default_factory=list)
     pardot_calls_by_endpoint: dict[str, int] = field(default_factory=dict)
+    # Alert messages sent and not delivered ({"sent": n, "failed": m}); None without alerts.
+    alerts: dict[str, int] | None = None
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {key: getattr(self, key) for key in REPORT_KEYS}
@@ -57,4 +59,6 @@ class RunReport:
         data["read_path"] = self.read_path
         data["warnings"] = list(self.warnings)
         data["pardot_calls_by_endpoint"] = dict(self.pardot_calls_by_endpoint)
+        if self.alerts is not None:
+            data["alerts"] = dict(self.alerts)
         return data

@@ -13,7 +13,7 @@ from typing import Any
 
 from sheetsync.diff import GONE_DELETED, GONE_UNMATCHED, normalise_key
 from sheetsync.sheets.model import Cell
-from sheetsync.transform import ColumnSpec, RowMaker
+from sheetsync.transform import TRUNCATED_TAIL, ColumnSpec, RowMaker, TransformError, cell
 
 Predicate = Callable[[Mapping[str, Any]], bool]
 
@@ -43,6 +43,7 @@ class Selection:
     gone: dict[str, str] = field(default_factory=dict)
     record_ids: dict[str, int] = field(default_factory=dict)
     truncated: int = 0  # values cut to Google's 50,000-character cell limit
+    truncated_at: list[tuple[int, str]] = field(default_factory=list)  # (record id, field)
 
 
 def select(
@@ -54,18 +55,24 @@ def select(
     include_deleted: bool,
     members: set[int] | None,
     extra_cells: int = 0,
+    noun: str = "Pardot record",
 ) -> Selection:
     """Split records into desired rows (key -> cells) and gone keys (key -> reason).
 
     ``extra_cells`` appends that many empty cells to each desired row (the status column of
-    ``on_delete: mark``, empty while the record belongs)."""
+    ``on_delete: mark``, empty while the record belongs). ``noun`` names a record in errors
+    (``prospect`` -> "prospect 1234, field 'score': ...")."""
     result = Selection()
     duplicates: dict[str, list[int]] = {}
     key_spec = specs[key]
     make_rows = RowMaker(specs)
     padding: tuple[Cell, ...] = (None,) * extra_cells
     for batch in _batches(records, BATCH):
-        for record, cells in zip(batch, make_rows.rows(batch), strict=True):
+        cut_before = make_rows.truncated
+        rows = _rows_naming_the_record(make_rows, batch, specs, noun)
+        if make_rows.truncated != cut_before:
+            result.truncated_at += _cut_cells(batch, rows, specs)
+        for record, cells in zip(batch, rows, strict=True):
             record_id = int(record["id"])
             k = normalise_key(cells[key])
             if k is None:
@@ -94,6 +101,40 @@ def select(
             "mapping on a unique field (id is) so rows do not flap between runs"
         )
     return result
+
+
+def _rows_naming_the_record(
+    make_rows: RowMaker,
+    batch: list[Mapping[str, Any]],
+    specs: Sequence[ColumnSpec],
+    noun: str,
+) -> list[tuple[Cell, ...]]:
+    """The batch's rows; a value that cannot be converted names its record and field (the
+    batch is converted column by column, so the culprit is found again one cell at a time)."""
+    try:
+        return make_rows.rows(batch)
+    except TransformError as exc:
+        for record in batch:
+            for spec in specs:
+                try:
+                    cell(record, spec)
+                except TransformError as found:
+                    raise TransformError(
+                        f"{noun} {record.get('id')}, field {spec.field!r}: {found}"
+                    ) from None
+        raise exc from None  # pragma: no cover - the same rules fail on one cell too
+
+
+def _cut_cells(
+    batch: list[Mapping[str, Any]], rows: list[tuple[Cell, ...]], specs: Sequence[ColumnSpec]
+) -> list[tuple[int, str]]:
+    """(record id, field) of each value cut to Google's cell limit in this batch."""
+    return [
+        (int(record["id"]), spec.field)
+        for record, cells in zip(batch, rows, strict=True)
+        for spec, value in zip(specs, cells, strict=False)
+        if isinstance(value, str) and value.endswith(TRUNCATED_TAIL)
+    ]
 
 
 def _reason(

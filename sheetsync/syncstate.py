@@ -34,6 +34,10 @@ class SyncState:
     lists: dict[str, int] = field(default_factory=dict)  # list names -> ids, resolved once
     last_delivery: str | None = None  # Cloud Scheduler job + schedule time of the last write
     last_full_count: int | None = None  # records the last full run read (picks its read path)
+    # Alerts' failed_runs rule: runs in a row that did not succeed, and the Cloud Scheduler
+    # delivery of the last one (a retried delivery is the same scheduled run, counted once).
+    failed_runs: int = 0
+    failed_delivery: str | None = None
 
     @classmethod
     def from_dict(cls, data: dict[str, Any] | None) -> SyncState:
@@ -61,9 +65,26 @@ class SyncState:
                 if isinstance(data.get("last_full_count"), int)
                 else None
             ),
+            failed_runs=(
+                data["failed_runs"]
+                if isinstance(data.get("failed_runs"), int) and data["failed_runs"] > 0
+                else 0
+            ),
+            failed_delivery=(
+                data.get("failed_delivery")
+                if isinstance(data.get("failed_delivery"), str)
+                else None
+            ),
         )
 
     def to_dict(self) -> dict[str, Any]:
+        data = self._base_dict()
+        if self.failed_runs:  # only while failures are being counted (alerts)
+            data["failed_runs"] = self.failed_runs
+            data["failed_delivery"] = self.failed_delivery
+        return data
+
+    def _base_dict(self) -> dict[str, Any]:
         return {
             "watermark": self.watermark.isoformat(timespec="seconds") if self.watermark else None,
             "mapping_hash": self.mapping_hash,

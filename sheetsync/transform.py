@@ -21,6 +21,7 @@ The rules (each one is why an unchanged record writes nothing, run after run):
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from collections.abc import Callable, Mapping, Sequence
@@ -156,6 +157,13 @@ def as_text(value: Any) -> str:
         return str(int(value))
     if isinstance(value, list | tuple):
         return "; ".join(as_text(v) for v in value)
+    if isinstance(value, dict):
+        # A related object where one value was expected: never write Python's repr of it.
+        shown = json.dumps(value, ensure_ascii=False, default=str)
+        raise TransformError(
+            f"Pardot sent an object ({shown[:200]}) where a single value was expected; map "
+            "one of its fields with dot notation (e.g. campaign.name)"
+        )
     return str(value)
 
 

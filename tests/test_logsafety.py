@@ -27,3 +27,15 @@ def test_query_strings_are_dropped_from_library_logs(caplog: pytest.LogCaptureFi
 
 def test_text_without_urls_is_unchanged() -> None:
     assert logsafety.strip_query_strings("is this? yes") == "is this? yes"
+
+
+def test_remembered_secrets_are_replaced_by_their_label(caplog: pytest.LogCaptureFixture) -> None:
+    url = "https://hooks.slack.example/services/T000/B000/s3cr3tw3bh00k"
+    logsafety.remember_secret(url, "SHEETSYNC_WEBHOOK_TEST")
+    logsafety.remember_secret("/services/T000/B000/s3cr3tw3bh00k", "SHEETSYNC_WEBHOOK_TEST")
+    caplog.set_level(logging.DEBUG)
+    logging.getLogger("httpx").info('HTTP Request: POST %s "HTTP/1.1 200 OK"', url)
+    logging.getLogger("httpcore").debug("send_request_headers path=/services/T000/B000/s3cr3tw3bh00k")
+    assert "s3cr3tw3bh00k" not in caplog.text
+    assert caplog.text.count("<SHEETSYNC_WEBHOOK_TEST>") == 2
+    assert len(logging.getLogger("httpx").filters) == 1

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from sheetsync.mapping.alerts import alert_problems
 from sheetsync.mapping.yamlread import KeyPath, format_path
 
 if TYPE_CHECKING:
@@ -100,8 +101,53 @@ def column_type_problems(column: Column, column_type: str, index: int) -> Found:
     return found
 
 
+def _tabs(mapping: Mapping) -> Found:
+    """Status and history tabs are tabs of their own; fill_down names users' columns only."""
+    found: Found = []
+    data = _same_header(mapping.worksheet)
+    tabs = [
+        (name, option.worksheet)
+        for name, option in (("status", mapping.status), ("changelog", mapping.changelog))
+        if option is not None
+    ]
+    for name, title in tabs:
+        if _same_header(title) == data:
+            found.append(
+                (
+                    (name, "worksheet"),
+                    f"'{title}' is the mapping's own worksheet: the {name} needs a tab of its "
+                    "own (sheetsync creates it)",
+                )
+            )
+    if len(tabs) == 2 and _same_header(tabs[0][1]) == _same_header(tabs[1][1]) != data:
+        found.append(
+            (
+                ("changelog", "worksheet"),
+                f"'{tabs[1][1]}' is already the status tab: give the change history its own tab",
+            )
+        )
+    managed = {_same_header(h): i for i, h in enumerate(mapping.headers)}
+    if mapping.on_delete == "mark":
+        managed.setdefault(_same_header(mapping.status_header), -1)
+    seen: dict[str, int] = {}
+    for i, header in enumerate(mapping.fill_down):
+        where = managed.get(_same_header(header))
+        if where is not None:
+            what = "the status column" if where < 0 else format_path(("columns", where))
+            found.append(
+                (
+                    ("fill_down", i),
+                    f"'{header}' is a managed column ({what}): fill_down names your own formula "
+                    "columns, which sheetsync never writes",
+                )
+            )
+        elif seen.setdefault(_same_header(header), i) != i:
+            found.append((("fill_down", i), f"'{header}' is listed twice"))
+    return found
+
+
 def cross_problems(mapping: Mapping) -> Found:
-    found = _key(mapping) + _headers(mapping)
+    found = _key(mapping) + _headers(mapping) + _tabs(mapping)
     if mapping.source.lists and mapping.source.object != "prospects":
         found.append(
             (
@@ -112,4 +158,5 @@ def cross_problems(mapping: Mapping) -> Found:
     for i, column in enumerate(mapping.columns):
         if column.type is not None:  # implied types are checked online, with the catalogue
             found += column_type_problems(column, column.type, i)
+    found += alert_problems(mapping)
     return found

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from sheetsync.mapping.alerts import alert_field_problems
 from sheetsync.mapping.checks import column_type_problems
 from sheetsync.mapping.conditions import value_problem
 from sheetsync.mapping.errors import MappingError, Problem
@@ -121,6 +122,8 @@ def field_problems(mapping: Mapping, catalogue: Catalogue) -> list[Problem]:
         found := catalogue.problem(mapping.key)
     ):
         add(("key",), found)
+    for path, message in alert_field_problems(mapping, catalogue):
+        add(path, message)
     return problems
 
 

@@ -115,6 +115,45 @@ def cross_mapping_problems(mappings: Iterable[Mapping]) -> list[Problem]:
                     "spreadsheet: two mappings may not write one worksheet",
                 )
             )
+    return problems + _tab_problems(mappings)
+
+
+def _tab_problems(mappings: Iterable[Mapping]) -> list[Problem]:
+    """A status tab may be shared (one line per mapping); a change history may not, and no
+    mapping's data tab may be another's status or history tab."""
+    problems: list[Problem] = []
+    chosen = list(mappings)
+    data = {(m.spreadsheet_id, m.worksheet.strip().casefold()): m for m in chosen}
+    histories: dict[tuple[str, str], Mapping] = {}
+    for mapping in chosen:
+        for name, option in (("status", mapping.status), ("changelog", mapping.changelog)):
+            if option is None:
+                continue
+            target = (mapping.spreadsheet_id, option.worksheet.strip().casefold())
+            line, shown = mapping.locate((name, "worksheet"))
+            owner = data.get(target)
+            if owner is not None and owner is not mapping:
+                problems.append(
+                    Problem(
+                        mapping.file,
+                        line,
+                        shown,
+                        f"'{option.worksheet}' is the data worksheet of {owner.file}: the "
+                        f"{name} needs a tab of its own",
+                    )
+                )
+            if name == "changelog":
+                other = histories.setdefault(target, mapping)
+                if other is not mapping:
+                    problems.append(
+                        Problem(
+                            mapping.file,
+                            line,
+                            shown,
+                            f"{other.file} already keeps its change history in "
+                            f"'{option.worksheet}': each mapping needs its own history tab",
+                        )
+                    )
     return problems
 
 

@@ -26,6 +26,7 @@ from pydantic import (
 )
 
 from sheetsync.mapping import checks
+from sheetsync.mapping.alerts import Alerts, alert_fields
 from sheetsync.mapping.base import Model
 from sheetsync.mapping.conditions import Condition
 from sheetsync.mapping.cron import cron_problem
@@ -170,9 +171,24 @@ class Source(Model):
     include_deleted: bool = False
 
 
+class StatusTabOption(Model):
+    """``status:``: a status table (one line per mapping) on its own tab."""
+
+    worksheet: Annotated[str, AfterValidator(non_empty)]
+
+
+class ChangelogOption(Model):
+    """``changelog:``: the change history on its own tab, the newest ``keep_rows`` lines."""
+
+    worksheet: Annotated[str, AfterValidator(non_empty)]
+    keep_rows: Annotated[int, Field(ge=1, le=100_000)] = 5_000
+
+
 # Keys that do not change what the sheet shows, so editing them forces no full run.
 _NOT_HASHED = frozenset(
     {"name", "path", "spreadsheet", "schedule", "full_sync_every_hours", "max_remove_percent"}
+    | {"alerts"}  # alerts change no cell
+    | {"status", "changelog", "fill_down"}  # other tabs and users' columns: no managed cell
 )
 HASH_VERSION = "sheetsync-mapping-v1"
 
@@ -200,6 +216,10 @@ class Mapping(Model):
     full_sync_every_hours: Annotated[float | None, Field(gt=0)] = None
     max_remove_percent: Annotated[float | None, Field(ge=0, le=100)] = None
     columns: Annotated[list[Column], Field(min_length=1)]
+    alerts: Alerts | None = None  # off unless asked for (see mapping.alerts)
+    status: StatusTabOption | None = None  # off unless asked for (see sheetsync.tabs)
+    changelog: ChangelogOption | None = None
+    fill_down: list[Annotated[str, AfterValidator(_header)]] = Field(default_factory=list)
 
     _source_map: SourceMap = PrivateAttr(default_factory=SourceMap)
 
@@ -264,6 +284,7 @@ class Mapping(Model):
         for column in self.columns:
             names += [column.field, *column.placeholders]
         names += [c.field for c in self.source.where]
+        names += alert_fields(self.alerts)
         names += [self.key, "updatedAt", "isDeleted"]
         return list(dict.fromkeys(names))
 

@@ -216,9 +216,13 @@ class PardotClient:
                     method, url, params=params, json=json, data=data, headers=headers
                 )
             except httpx.TimeoutException as exc:
-                raise self._transport_failure(method, kind, "timed out", exc) from None
+                where = self._host_of(url, kind)
+                raise self._transport_failure(method, kind, f"{where} timed out", exc) from None
             except httpx.TransportError as exc:
-                raise self._transport_failure(method, kind, "connection failed", exc) from None
+                where = self._host_of(url, kind)
+                raise self._transport_failure(
+                    method, kind, f"connection to {where} failed", exc
+                ) from None
         log.debug(
             "pardot %s %s -> %s in %.2fs",
             method,
@@ -230,6 +234,13 @@ class PardotClient:
         if usage:
             self.stats.api_usage = parse_api_usage(usage)
         return response
+
+    @staticmethod
+    def _host_of(url: str, kind: str) -> str:
+        """The origin only (a path or query may carry page tokens) and the setting naming it."""
+        parts = urlsplit(url)
+        setting = "SHEETSYNC_SALESFORCE_LOGIN_URL" if kind == "token" else "SHEETSYNC_PARDOT_URL"
+        return f"{parts.scheme}://{parts.netloc} ({setting})"
 
     @staticmethod
     def _transport_failure(

@@ -62,6 +62,13 @@ def check_value(cell: Cell) -> str | None:
     return f"{type(cell).__name__} is not a cell value"
 
 
+def on_sheet(sheet_id: int) -> dict[str, int]:
+    """The ``sheetId`` field of a request, omitted for 0: proto3 JSON leaves default values out
+    and the API reads a missing ``sheetId`` as 0 (it echoes ranges on sheet 0 without one). A
+    sync repeats it in every request, so for the usual first tab this saves bytes per cell."""
+    return {"sheetId": sheet_id} if sheet_id else {}
+
+
 def _has_link(run: CellRun) -> bool:
     return any(isinstance(v, Link) for v in run.values)
 
@@ -93,7 +100,7 @@ def cell_requests(sheet_id: int, runs: Iterable[CellRun]) -> list[dict[str, Any]
     return [
         {
             "updateCells": {
-                "start": {"sheetId": sheet_id, "rowIndex": b.row, "columnIndex": b.col},
+                "start": {**on_sheet(sheet_id), "rowIndex": b.row, "columnIndex": b.col},
                 "rows": [{"values": cells} for cells in b.rows],
                 "fields": "userEnteredValue,textFormatRuns" if b.link else "userEnteredValue",
             }
@@ -117,7 +124,7 @@ def format_requests(sheet_id: int, runs: Iterable[CellRun]) -> list[dict[str, An
             request = {
                 "repeatCell": {
                     "range": {
-                        "sheetId": sheet_id,
+                        **on_sheet(sheet_id),
                         "startRowIndex": start,
                         "endRowIndex": end,
                         "startColumnIndex": col,
@@ -155,7 +162,11 @@ def note_requests(sheet_id: int, notes: Iterable[CellNote]) -> list[dict[str, An
         requests.append(
             {
                 "updateCells": {
-                    "start": {"sheetId": sheet_id, "rowIndex": first.row, "columnIndex": first.col},
+                    "start": {
+                        **on_sheet(sheet_id),
+                        "rowIndex": first.row,
+                        "columnIndex": first.col,
+                    },
                     "rows": [{"values": values}],
                     "fields": "note",
                 }
@@ -171,7 +182,13 @@ def append_requests(sheet_id: int, rows: int, cols: int) -> list[dict[str, Any]]
     for dimension, length in (("COLUMNS", cols), ("ROWS", rows)):
         if length > 0:
             requests.append(
-                {"appendDimension": {"sheetId": sheet_id, "dimension": dimension, "length": length}}
+                {
+                    "appendDimension": {
+                        **on_sheet(sheet_id),
+                        "dimension": dimension,
+                        "length": length,
+                    }
+                }
             )
     return requests
 
@@ -182,7 +199,7 @@ def delete_requests(sheet_id: int, rows: Iterable[int]) -> list[dict[str, Any]]:
         {
             "deleteDimension": {
                 "range": {
-                    "sheetId": sheet_id,
+                    **on_sheet(sheet_id),
                     "dimension": "ROWS",
                     "startIndex": start,
                     "endIndex": end,

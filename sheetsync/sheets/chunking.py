@@ -108,6 +108,7 @@ def iter_chunks(
     delete_rows: Sequence[int],
     state_request: dict[str, Any] | None,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    extra_requests: Sequence[dict[str, Any]] = (),
 ) -> Iterator[Chunk]:
     """:func:`plan_chunks`, one batch at a time: a big write is never all in memory at once
     (the caller sends each batch before the next one is built)."""
@@ -123,6 +124,7 @@ def iter_chunks(
         (request, _span_length(request), False)
         for request in delete_requests(sheet_id, delete_rows)
     ]
+    tail += [(request, 0, False) for request in extra_requests]  # after deletions, as planned
     if state_request is not None:
         tail.append((state_request, 0, True))
     growth = append_requests(sheet_id, grow_rows, grow_cols)

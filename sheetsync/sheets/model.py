@@ -101,6 +101,21 @@ class SheetWrite:
     min_cols: int = 0
     delete_rows: list[int] = field(default_factory=list)
     state: dict[str, Any] | None = None
+    # Ready-made batchUpdate subrequests (other tabs: status, change history; fill-down
+    # copyPaste). Sent in the last batch after the rows and deletions, before the state, so
+    # their indices are those of the grid after this write's deletions.
+    extra_requests: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
+class TabRead:
+    """Another worksheet of the spreadsheet, read with the data (status, change history)."""
+
+    sheet_id: int
+    title: str
+    row_count: int
+    col_count: int
+    rows: list[list[CellValue]]  # padded to one width; only the columns asked for
 
 
 @dataclass(frozen=True)
@@ -159,6 +174,8 @@ class SheetSnapshot:
     created: bool = False
     state_metadata_id: int | None = None
     warnings: list[str] = field(default_factory=list)
+    tabs: dict[str, TabRead] = field(default_factory=dict)  # other tabs read, by title
+    sheet_ids: tuple[int, ...] = ()  # every sheetId of the spreadsheet (to add a tab)
 
     @property
     def width(self) -> int:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
+from urllib.parse import urlsplit
 
 import requests
 from google.auth.exceptions import RefreshError, TransportError
@@ -184,8 +185,12 @@ def _google_message(exc: BaseException) -> str:
 
 
 def _network_problem(exc: BaseException) -> str:
+    request = getattr(exc, "request", None)
+    url = getattr(request, "url", None)
+    # The origin only: enough to spot a wrong SHEETSYNC_SHEETS_URL or a blocked network.
+    host = f" ({urlsplit(url).scheme}://{urlsplit(url).netloc})" if isinstance(url, str) else ""
     if isinstance(exc, requests.Timeout):
-        return "no answer before the client timeout"
+        return f"no answer{host} before the client timeout"
     if isinstance(exc, requests.ConnectionError | requests.exceptions.ChunkedEncodingError):
-        return "the connection was dropped or refused"
+        return f"the connection{host} was dropped or refused"
     return f"a transport error ({type(exc).__name__})"

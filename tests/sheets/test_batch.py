@@ -98,3 +98,18 @@ def test_structure_requests() -> None:
         for r in delete_requests(1, [4, 9, 5, 6, 2, 9])
     ]
     assert spans == [(9, 10), (4, 7), (2, 3)]  # bottom-up, contiguous rows coalesced
+
+
+def test_sheet_zero_is_left_out_of_every_request() -> None:
+    """proto3 JSON omits default values; the API reads a missing sheetId as 0."""
+    runs = [CellRun(2, 1, ("a",), (DATE,))]
+    requests = [
+        *cell_requests(0, runs),
+        *format_requests(0, runs),
+        *note_requests(0, [CellNote(2, 1, "n")]),
+        *append_requests(0, 3, 1),
+        *delete_requests(0, [5]),
+    ]
+    assert len(requests) == 6
+    assert all("sheetId" not in str(request) for request in requests)
+    assert all("'sheetId': 4" in str(request) for request in [*cell_requests(4, runs)])

@@ -153,3 +153,33 @@ def test_clearing_a_cell_reads_back_empty(
     assert snap.rows == [["k", value, "z"]]
     gateway.apply(snap, SheetWrite(runs=[CellRun(0, 1, (clear,))]), "b2")
     assert gateway.read(book, WORKSHEET, MAPPING).rows == [["k", None, "z"]]
+
+
+def test_a_tab_with_sheet_id_0_is_written_without_naming_it(
+    gateway: SheetsGateway, emulator: Any
+) -> None:
+    """Requests for sheet 0 leave ``sheetId`` out (the API's default); they must still land on
+    that tab and only there, values, formats, new rows and deletions alike."""
+    book_id: str = emulator.create_spreadsheet("Pipeline", sheets=[WORKSHEET, "Other"])
+    write_cases(gateway, book_id)
+    snap = gateway.read(gateway.open(book_id), WORKSHEET, MAPPING)
+    assert snap.sheet_id == 0
+    table = Table.from_snapshot(snap)
+    for name, value, _ in CASES:
+        assert cells_equal(value, table.cell(2, table.column(name) or 0)), name
+    gateway.apply(
+        snap,
+        SheetWrite(
+            runs=[CellRun(1, 1, ("changed",))],
+            notes=[],
+            min_rows=0,
+            min_cols=0,
+            delete_rows=[2],
+            state=None,
+        ),
+        "batch-2",
+    )
+    after = gateway.read(gateway.open(book_id), WORKSHEET, MAPPING)
+    assert [row[0] for row in after.rows] == ["key", "p-1"]  # p-2's row deleted
+    assert after.rows[1][1] == "changed"
+    assert emulator.snapshot(book_id)["sheets"][1]["cells"] == {}  # the other tab untouched

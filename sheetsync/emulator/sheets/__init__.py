@@ -14,8 +14,8 @@ recordings itself).
 Choices where neither recordings nor documentation decide (UNCONFIRMED):
 
 - Formulas: a small evaluator (arithmetic, references, SUM/IF/... see ``formula.py``); any
-  other formula reads back as its own text under every render option. References are not
-  rewritten when rows or columns move.
+  other formula reads back as its own text under every render option. References move
+  with inserted and deleted rows and columns, and with ``copyPaste`` (relative ones only).
 - USER_ENTERED: a leading ``+`` on a non-number starts a formula (so ``+81 3...`` becomes
   ``#ERROR!``); ``-`` and ``@`` prefixes stay text. Dates/times typed in ISO or US form become
   serial numbers with a matching number format, set only where the cell has none.

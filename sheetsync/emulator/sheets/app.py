@@ -18,7 +18,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from ..httpbase import Clock, EmulatorApp, Fault, Request, Response, has_lone_surrogate
-from . import batch, metadata, values
+from . import batch, metadata, protection, values
 from .context import Context
 from .drive import SPREADSHEET_MIME, DriveError, drive_json, query_matches
 from .errors import ApiError, bad_request, not_found, permission_denied, quota_exceeded
@@ -256,6 +256,17 @@ class SheetsApp(EmulatorApp):
         with self._lock:
             self._books[spreadsheet_id].shared = shared
 
+    def add_locked_range(
+        self, spreadsheet_id: str, title: str, bounds: dict[str, int], owner: str
+    ) -> int:
+        with self._lock:
+            book = self._books[spreadsheet_id]
+            sheet = next(s for s in book.sheets if s.title == title)
+            taken = {p["protectedRangeId"] for s in book.sheets for p in s.protected}
+            range_id = self._context(book).new_id(taken)
+            protection.add_locked_range(sheet, range_id, bounds, owner)
+            return range_id
+
     def set_quota(self, config: QuotaConfig | None) -> None:
         self.quota.configure(config)
 
@@ -324,6 +335,7 @@ class SheetsApp(EmulatorApp):
         current = self._book(spreadsheet_id)
         clone = current.clone()
         result = operation(self._context(clone))
+        protection.check_locked(current, clone)
         clone.modified = self._now()
         self._books[spreadsheet_id] = clone
         return clone, result

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from . import cellwrites, dimensions, metadata, protection, sheetops
+from . import cellwrites, copypaste, dimensions, metadata, protection, sheetops
 from .context import Context
 from .errors import ApiError, bad_request
 
@@ -26,6 +26,7 @@ HANDLERS: dict[str, Handler] = {
     "updateCells": cellwrites.update_cells,
     "repeatCell": cellwrites.repeat_cell,
     "setDataValidation": cellwrites.set_data_validation,
+    "copyPaste": copypaste.copy_paste,
     "mergeCells": protection.merge_cells,
     "unmergeCells": protection.unmerge_cells,
     "addProtectedRange": protection.add_protected_range,

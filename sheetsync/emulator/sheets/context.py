@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from .a1 import Bounds, format_bounds, format_range, quote_title
@@ -52,6 +52,8 @@ class Context:
     rng: random.Random
     cell_limit: int
     metadata_limit: int
+    # Sheets known to hold no formula during this batch (see refmove): not scanned again.
+    formula_free: set[int] = field(default_factory=set)
 
     def new_id(self, taken: set[int]) -> int:
         while True:

@@ -13,6 +13,7 @@ from typing import Any
 from .context import Context, as_int
 from .errors import bad_request
 from .model import Sheet
+from .refmove import move_references
 
 ROWS, COLUMNS = "ROWS", "COLUMNS"
 _KEYS = {ROWS: ("startRowIndex", "endRowIndex"), COLUMNS: ("startColumnIndex", "endColumnIndex")}
@@ -79,6 +80,7 @@ def insert(ctx: Context, sheet: Sheet, dimension: str, at: int, count: int) -> N
     else:
         sheet.insert_cols(at, count)
     _shift_objects(ctx, sheet, dimension, at, count)
+    move_references(ctx, sheet, dimension, ("insert", at, count))
 
 
 def delete_dimension(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
@@ -96,6 +98,7 @@ def delete_dimension(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
     else:
         sheet.delete_cols(start, end)
     _cut_objects(ctx, sheet, dimension, start, end)
+    move_references(ctx, sheet, dimension, ("delete", start, end))
     return {}
 
 

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import gspread
+from gspread.utils import a1_to_rowcol
 
 from ..httpbase import Clock, EmulatorServer
 from .app import SheetsApp
@@ -77,6 +78,18 @@ class SheetsEmulator:
     def set_shared(self, spreadsheet_id: str, shared: bool) -> None:
         """``False``: the caller loses access and every request answers 403."""
         self.app.set_shared(spreadsheet_id, shared)
+
+    def protect_for_others(
+        self, spreadsheet_id: str, worksheet: str, a1_range: str, owner: str = "owner@example.com"
+    ) -> int:
+        """Protect ``a1_range`` (``C1:C1000``) of ``worksheet`` as ``owner``, who did not make
+        the caller an editor: a write changing any of its cells answers 400. Returns its id."""
+        start, _, end = a1_range.partition(":")
+        r0, c0 = a1_to_rowcol(start)
+        r1, c1 = a1_to_rowcol(end or start)
+        bounds = {"startRowIndex": r0 - 1, "endRowIndex": r1, "startColumnIndex": c0 - 1}
+        bounds["endColumnIndex"] = c1
+        return self.app.add_locked_range(spreadsheet_id, worksheet, bounds, owner)
 
     def set_quota(
         self, read_per_minute: int | None = None, write_per_minute: int | None = None

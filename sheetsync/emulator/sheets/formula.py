@@ -4,8 +4,8 @@ Supported: numbers, strings, TRUE/FALSE, ``+ - * / ^ & %``, comparisons, cell an
 references (same or other sheet), and a handful of functions (SUM, AVERAGE, MIN, MAX, COUNT,
 COUNTA, ABS, ROUND, IF, AND, OR, NOT, CONCATENATE, CONCAT, LEN, UPPER, LOWER, TRIM, HYPERLINK,
 TODAY, NOW). Anything else raises :class:`Unsupported`; the caller then shows the formula text
-(the emulator's documented stand-in for Google's computed value). References are not
-rewritten when rows or columns move (a documented limitation).
+(the emulator's documented stand-in for Google's computed value). References move with
+inserted and deleted rows and columns (see refshift and refmove).
 """
 
 from __future__ import annotations

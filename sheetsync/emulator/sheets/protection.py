@@ -1,5 +1,9 @@
 """Merges and protected ranges: stored so ``spreadsheets.get`` reports them.
 
+Ranges the caller protects itself never block its writes (the protecting user is always an
+editor). A range protected by somebody else (:func:`add_locked_range`, emulator control only)
+makes any write that changes one of its cells fail whole with Google's 400.
+
 Merging keeps only the top-left value of each merged area (as Sheets does). A merge that
 partially overlaps an existing one is refused (UNCONFIRMED wording).
 """
@@ -11,6 +15,7 @@ from typing import Any
 
 from .context import Context, GridBlock, as_int
 from .errors import bad_request
+from .model import Sheet, Spreadsheet
 
 MERGE_TYPES = ("MERGE_ALL", "MERGE_COLUMNS", "MERGE_ROWS")
 
@@ -145,3 +150,52 @@ def protected_json(stored: dict[str, Any]) -> dict[str, Any]:
     out = copy.deepcopy(stored)
     out["range"] = grid_range_json(stored["range"])
     return out
+
+
+# -- ranges protected by someone else -------------------------------------------------------------
+#: Google's answer to a write touching a range the caller may not edit (HTTP 400).
+LOCKED_MESSAGE = (
+    "You are trying to edit a protected cell or object. Please contact the spreadsheet owner "
+    "to remove protection if you need to edit."
+)
+
+
+def add_locked_range(sheet: Sheet, range_id: int, bounds: dict[str, int], owner: str) -> None:
+    """A range protected by ``owner``, who did not make the caller an editor: Google reports
+    it with ``requestingUserCanEdit: false`` and without its editors list."""
+    sheet.protected.append(
+        {
+            "protectedRangeId": range_id,
+            "range": {"sheetId": sheet.sheet_id, **bounds},
+            "description": f"protected by {owner}",
+            "requestingUserCanEdit": False,
+        }
+    )
+
+
+def _cells(sheet: Sheet, area: dict[str, Any]) -> list[tuple[Any, Any]]:
+    r0, c0 = int(area.get("startRowIndex") or 0), int(area.get("startColumnIndex") or 0)
+    r1 = min(int(area.get("endRowIndex", sheet.row_count)), max(len(sheet.rows), r0))
+    c1 = int(area.get("endColumnIndex", sheet.col_count))
+    return [(sheet.value(r, c), sheet.extra(r, c)) for r in range(r0, r1) for c in range(c0, c1)]
+
+
+def check_locked(before: Spreadsheet, after: Spreadsheet) -> None:
+    """Refuse (400) a write that changed a cell of a range the caller may not edit."""
+    for old in before.sheets:
+        for protected in old.protected:
+            if protected.get("requestingUserCanEdit", True) or protected.get("warningOnly"):
+                continue
+            new = after.sheet_by_id(old.sheet_id)
+            moved = next(
+                (
+                    p
+                    for p in (new.protected if new is not None else [])
+                    if p["protectedRangeId"] == protected["protectedRangeId"]
+                ),
+                None,
+            )
+            if new is None or moved is None:
+                raise bad_request(LOCKED_MESSAGE)
+            if _cells(old, protected["range"]) != _cells(new, moved["range"]):
+                raise bad_request(LOCKED_MESSAGE)

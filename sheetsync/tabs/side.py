@@ -1,0 +1,178 @@
+"""What a run adds to its write for the sheet's users: fill-down formulas, the change history
+and the status line. Pure: the engine passes what it planned, gets batchUpdate subrequests that
+travel in the same guarded, atomic write as the data (``SheetWrite.extra_requests``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping as AnyMapping
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sheetsync.diff import Diff, normalise_key
+from sheetsync.mapping import Mapping
+from sheetsync.plan import Plan
+from sheetsync.sheets.model import Cell, CellValue, Link, SheetSnapshot
+from sheetsync.sheets.table import Table
+
+from .changelog import ROW_ADDED, ROW_REMOVED, Entry, changelog_requests
+from .filldown import fill_down_requests
+from .grid import free_sheet_id, show_time
+from .schedule import next_run
+from .status import StatusLine, StatusTab
+
+SERIAL_EPOCH = datetime(1899, 12, 30)
+NOT_SCHEDULED = "not scheduled (runs when asked)"
+
+
+def tab_ranges(mapping: Mapping) -> dict[str, str | None]:
+    """The other tabs a run reads with its data (title -> columns; None = the whole tab)."""
+    ranges: dict[str, str | None] = {}
+    if mapping.status is not None:
+        ranges[mapping.status.worksheet] = None
+    if mapping.changelog is not None:
+        ranges[mapping.changelog.worksheet] = "A:A"  # only its length matters
+    return ranges
+
+
+def status_tab(mapping: Mapping, snap: SheetSnapshot) -> StatusTab | None:
+    if mapping.status is None:
+        return None
+    title = mapping.status.worksheet
+    taken = list(snap.sheet_ids)
+    history = mapping.changelog.worksheet if mapping.changelog is not None else None
+    if history is not None and history not in snap.tabs:
+        taken.append(free_sheet_id(snap.sheet_ids, history))  # both tabs may be new at once
+    return StatusTab(title, mapping.name, snap.tabs.get(title), taken)
+
+
+def next_run_text(mapping: Mapping, now: datetime) -> str:
+    if not mapping.schedule:
+        return NOT_SCHEDULED
+    when = next_run(mapping.schedule, now, mapping.zone)
+    return show_time(when, mapping.zone) if when is not None else ""
+
+
+@dataclass
+class PlannedRun:
+    """One planned write of one mapping, as the engine has it just before applying."""
+
+    mapping: Mapping
+    snap: SheetSnapshot
+    table: Table
+    result: Diff
+    plan: Plan
+    headers: Sequence[str]  # every managed header, as the diff used them
+    kinds: Sequence[str]  # the column type per header ("text" for the status column)
+    fields: Sequence[str]  # the Pardot field per header ("" for the status column)
+    key: int  # index of the key header
+    record_ids: AnyMapping[str, int]  # key -> Pardot id, for the records read
+    desired: AnyMapping[str, Sequence[Cell]]
+    mode: str
+    now: datetime
+    run_id: str
+
+
+def side_requests(run: PlannedRun) -> tuple[list[dict[str, Any]], list[str]]:
+    """(subrequests, warnings) for the features the mapping asks for; nothing when none."""
+    mapping = run.mapping
+    requests: list[dict[str, Any]] = []
+    warnings: list[str] = []
+    if mapping.fill_down:
+        layout = run.result.layout
+        filled, warned = fill_down_requests(
+            run.table,
+            mapping.fill_down,
+            sheet_id=run.snap.sheet_id,
+            key_col=layout.key_col,
+            first_new=max(len(run.snap.rows), layout.header_row),
+            new_rows=len(run.result.new_rows),
+            deleted=run.plan.write.delete_rows,
+        )
+        requests += filled
+        warnings += warned
+    if mapping.changelog is not None:
+        title = mapping.changelog.worksheet
+        requests += changelog_requests(
+            title,
+            run.snap.tabs.get(title),
+            run.snap.sheet_ids,
+            history(run),
+            keep_rows=mapping.changelog.keep_rows,
+            at=show_time(run.now, mapping.zone),
+            run_id=run.run_id,
+            id_header="Campaign ID" if mapping.source.object == "campaigns" else "Prospect ID",
+        )
+    tab = status_tab(mapping, run.snap)
+    if tab is not None:
+        plan = run.plan
+        line = StatusLine(
+            synced_at=show_time(run.now, mapping.zone),
+            mode=run.mode,
+            added=plan.rows_added,
+            updated=plan.rows_updated,
+            removed=plan.rows_removed + plan.rows_marked,
+            next_run=next_run_text(mapping, run.now),
+        )
+        requests += tab.success(line)
+    return requests, warnings
+
+
+def history(run: PlannedRun) -> list[Entry]:
+    """Exactly the cells the plan changes, then one line per added and per removed row."""
+    layout = run.result.layout
+    id_index = _index(run.fields, "id")
+    email_index = _index(run.fields, "email")
+
+    def identity(key: str, number: int | None, cells: Sequence[Cell] | None) -> tuple[Cell, Cell]:
+        record_id: Cell = run.record_ids.get(key)
+        if record_id is None and number is not None and id_index is not None:
+            record_id = run.table.cell(number, layout.columns[id_index])
+        email: Cell = None
+        if email_index is not None:
+            if cells is not None:
+                email = cells[email_index]
+            elif number is not None:
+                email = run.table.cell(number, layout.columns[email_index])
+        return (key if record_id is None else record_id), _plain(email)
+
+    kinds = {header: kind for header, kind in zip(run.headers, run.kinds, strict=True)}
+    entries: list[Entry] = []
+    for change in sorted(run.result.changes, key=lambda c: (c.row, c.col)):
+        record_id, email = identity(change.key, change.row, run.desired.get(change.key))
+        kind = kinds.get(change.header, "text")
+        entries.append(
+            Entry(
+                record_id, email, change.header, _shown(change.old, kind), _shown(change.new, kind)
+            )
+        )
+    for cells in run.result.new_rows:
+        key = normalise_key(cells[run.key]) or ""
+        record_id, email = identity(key, None, cells)
+        entries.append(Entry(record_id, email, "", None, ROW_ADDED))
+    for number, key, reason in sorted(run.result.removed_rows):
+        record_id, email = identity(key, number, None)
+        entries.append(Entry(record_id, email, "", None, f"{ROW_REMOVED} ({reason})"))
+    return entries
+
+
+def _index(fields: Sequence[str], name: str) -> int | None:
+    return next((i for i, f in enumerate(fields) if f == name), None)
+
+
+def _plain(value: Cell | CellValue) -> Cell:
+    if isinstance(value, Link):
+        return value.shown
+    return None if value == "" else value
+
+
+def _shown(value: Cell | CellValue, kind: str) -> Cell:
+    """A value as the history shows it: dates as text (a bare serial number means nothing)."""
+    plain = _plain(value)
+    numeric = isinstance(plain, int | float) and not isinstance(plain, bool)
+    if kind in ("date", "datetime") and numeric:
+        moment = SERIAL_EPOCH + timedelta(days=float(plain))  # type: ignore[arg-type]
+        return f"{moment:%Y-%m-%d}" if kind == "date" else f"{moment:%Y-%m-%d %H:%M:%S}"
+    return plain
