@@ -342,6 +342,12 @@ def emulate(
     daily_limit: Annotated[
         int | None, typer.Option(help="Simulate a Pardot daily API quota.", min=1)
     ] = None,
+    mappings: Annotated[
+        str,
+        typer.Option(
+            envvar="SHEETSYNC_MAPPINGS", help="Folder of the mappings whose spreadsheets to create."
+        ),
+    ] = "mappings",
 ) -> None:
     """Run the Pardot and Google Sheets emulators until Ctrl-C.
 
@@ -350,7 +356,13 @@ def emulate(
     """
     from sheetsync.emulate import serve
 
-    serve(prospects=prospects, seed=seed, daily_limit=daily_limit, echo=typer.echo)
+    serve(
+        prospects=prospects,
+        seed=seed,
+        daily_limit=daily_limit,
+        echo=typer.echo,
+        mappings_dir=mappings,
+    )
 
 
 @app.command()

@@ -524,7 +524,9 @@ class Engine:
             if snap.sheet_id < 0:  # the worksheet does not exist yet: create it, plan again
                 snap = self._read_sheet(book, mapping, create=True)
                 continue
-            if not plan.empty and not self._keys_unchanged(snap, result, mapping.header_row):
+            if not plan.empty and not self._keys_unchanged(
+                snap, result, mapping.header_row, plan.rows_added
+            ):
                 report.warnings.append("rows moved while planning; re-read and re-planned")
                 snap = self._read_sheet(book, mapping, create=True)
                 continue
@@ -619,16 +621,23 @@ class Engine:
         except SheetsError as exc:
             report.warnings.append(f"the old error in the status tab could not be cleared: {exc}")
 
-    def _keys_unchanged(self, snap: SheetSnapshot, result: Diff, header_row: int) -> bool:
+    def _keys_unchanged(
+        self, snap: SheetSnapshot, result: Diff, header_row: int, new_rows: int
+    ) -> bool:
         """Re-read the key column and the header row just before writing (one request): users
         may have sorted or inserted rows, or inserted or moved columns, since the sheet was read
-        (the Pardot read in between can take minutes)."""
+        (the Pardot read in between can take minutes). The same request reads the rows where
+        ``new_rows`` will be written: a row a user typed there must not be written over."""
         layout = result.layout
         if layout.key in layout.added or not snap.rows:
             return True
-        column, header = self.sheets.read_column(snap, layout.key_col, header_row=header_row)
+        column, header, tail = self.sheets.read_column(
+            snap, layout.key_col, header_row=header_row, tail_rows=new_rows
+        )
         read = snap.rows[header_row - 1] if header_row <= len(snap.rows) else []
         if _trimmed(header) != _trimmed(read):
+            return False
+        if any(_trimmed(row) for row in tail):
             return False
         before = [normalise_key(snap.cell(r, layout.key_col)) for r in range(len(snap.rows))]
         now = [normalise_key(v) for v in column[: max(len(column), len(snap.rows))]]

@@ -243,20 +243,22 @@ class SheetsGateway:
 
     @overload
     def read_column(
-        self, snap: SheetSnapshot, col: int, *, header_row: int
-    ) -> tuple[list[CellValue], list[CellValue]]: ...
+        self, snap: SheetSnapshot, col: int, *, header_row: int, tail_rows: int = 0
+    ) -> tuple[list[CellValue], list[CellValue], list[list[CellValue]]]: ...
 
     def read_column(
-        self, snap: SheetSnapshot, col: int, *, header_row: int | None = None
-    ) -> list[CellValue] | tuple[list[CellValue], list[CellValue]]:
+        self, snap: SheetSnapshot, col: int, *, header_row: int | None = None, tail_rows: int = 0
+    ) -> list[CellValue] | tuple[list[CellValue], list[CellValue], list[list[CellValue]]]:
         """One column of the worksheet as it is now (one ``values.get``), 0-based rows.
 
         Padded with ``None`` to at least the snapshot's row count. With ``header_row`` (1-based)
         the same single request (a ``values:batchGet``) also returns that row, so a re-check
-        sees columns that users inserted or moved as well as rows: ``(column, row)``.
+        sees columns that users inserted or moved as well as rows, and the ``tail_rows`` rows
+        after the snapshot's last used row (where new rows will be written), so it sees a row
+        users typed there in any column: ``(column, header row, tail rows)``.
         """
         if header_row is not None:
-            return self._read_column_and_row(snap, col, header_row)
+            return self._read_column_and_row(snap, col, header_row, tail_rows)
         letter = column_letter(col)
         range_name = absolute_range_name(snap.title, f"{letter}:{letter}")
         params = {
@@ -275,13 +277,17 @@ class SheetsGateway:
         return values + [None] * (len(snap.rows) - len(values))
 
     def _read_column_and_row(
-        self, snap: SheetSnapshot, col: int, row: int
-    ) -> tuple[list[CellValue], list[CellValue]]:
+        self, snap: SheetSnapshot, col: int, row: int, tail_rows: int
+    ) -> tuple[list[CellValue], list[CellValue], list[list[CellValue]]]:
         letter = column_letter(col)
         ranges = [
             absolute_range_name(snap.title, f"{letter}:{letter}"),
             absolute_range_name(snap.title, f"{row}:{row}"),
         ]
+        # Only rows that exist: Google refuses a range past the grid ("exceeds grid limits").
+        first, last = len(snap.rows) + 1, min(len(snap.rows) + tail_rows, snap.row_count)
+        if tail_rows > 0 and first <= last:
+            ranges.append(absolute_range_name(snap.title, f"{first}:{last}"))
         params = {
             "majorDimension": "ROWS",
             "valueRenderOption": "UNFORMATTED_VALUE",
@@ -296,10 +302,12 @@ class SheetsGateway:
             worksheet=snap.title,
         )
         blocks = list(data.get("valueRanges") or [])
-        blocks += [{}] * (2 - len(blocks))
+        blocks += [{}] * (3 - len(blocks))
         column = [r[0] if r else None for r in padded_rows(blocks[0].get("values"))]
         found = padded_rows(blocks[1].get("values"))
-        return column + [None] * (len(snap.rows) - len(column)), (found[0] if found else [])
+        tail = padded_rows(blocks[2].get("values"))
+        padded = column + [None] * (len(snap.rows) - len(column))
+        return padded, (found[0] if found else []), tail
 
     def read_version(self, snap: SheetSnapshot) -> str | None:
         """The version entry as it is now (one ``developerMetadata:search``)."""

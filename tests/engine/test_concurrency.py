@@ -137,3 +137,48 @@ def test_a_user_sorting_while_the_run_plans_makes_it_re_plan(
     _assert_sheet_right(world)
     ids = [i for i in column(world, "Prospects", "Prospect ID") if i is not None]
     assert ids == sorted(ids, reverse=True)  # the user's order stays
+
+
+@pytest.mark.parametrize("where", ["above the rows to change", "at the end of the table"])
+def test_a_user_inserting_a_row_while_the_run_plans_makes_it_re_plan(
+    world: World, monkeypatch: pytest.MonkeyPatch, where: str
+) -> None:
+    """Between the run's read and its write a user inserts a row of their own. The plan updates
+    rows by number, removes a deleted prospect's row and appends a new one after the last used
+    row: without the re-check the removal would hit the wrong row, or the new prospect would be
+    written over the user's row. The run re-plans; the user's row survives."""
+    mapping = world.mapping(BASIC)
+    world.run(mapping)
+    store = world.pardot_emu.store
+    ids = live_ids(world)
+    changed, deleted = ids[5::40], ids[20]
+    world.pardot_emu.clock.advance(600)
+    for number, prospect_id in enumerate(changed):
+        store.update_prospect(prospect_id, company=f"Inserted Meanwhile {number}")
+    store.delete_prospect(deleted)
+    new_id = store.add_prospect(email="inserted.meanwhile@example.com", company="New", score=7)
+
+    engine = world.engine
+    real = engine.sheets.read_column
+    at = 3 if where == "above the rows to change" else len(world.grid("Prospects")) + 1
+    inserted = False
+
+    def user_inserts_then_read(*args: Any, **kwargs: Any) -> Any:
+        nonlocal inserted
+        if not inserted:
+            inserted = True
+            ws = world.gspread_sheet("Prospects")
+            ws.insert_row(["", "", "", "", "", "my own row"], index=at)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(engine.sheets, "read_column", user_inserts_then_read)
+    report = world.run(mapping)
+    assert inserted
+    assert report.status == "ok", report.message
+    assert (report.rows_updated, report.rows_removed, report.rows_added) == (len(changed), 1, 1)
+    assert any("re-planned" in w for w in report.warnings)
+    _assert_sheet_right(world)
+    assert new_id in by_id(world, "Prospects")
+    grid = world.grid("Prospects")
+    own = [i for i, row in enumerate(grid) if len(row) > 5 and row[5] == "my own row"]
+    assert len(own) == 1 and grid[own[0]][:5] in ([None] * 5, [""] * 5)

@@ -90,6 +90,24 @@ def test_read_column_is_one_values_get(gateway: SheetsGateway, book_id: str, emu
     assert emulator.stats()["requests"] == {"values.get": 2}
 
 
+def test_the_re_check_reads_key_column_header_and_tail_in_one_request(
+    gateway: SheetsGateway, book_id: str, emulator: Any
+) -> None:
+    seed(gateway, book_id, rows=5)
+    book = gateway.open(book_id)
+    snap = gateway.read(book, WORKSHEET, MAPPING)
+    # A user types into a row below the table (column C only) after the read.
+    gateway.apply(snap, SheetWrite(runs=[CellRun(7, 2, ("mine",))]), "user")
+    emulator.server.reset_stats()
+    column, header, tail = gateway.read_column(snap, 0, header_row=1, tail_rows=3)
+    assert column == ["id", 1, 2, 3, 4, 5] and header == ["id", "email", "score"]
+    assert tail == [[None, None, None], [None, None, "mine"]]  # rows 7 and 8 (9 is empty)
+    # Rows past the grid do not exist: the tail stops at the grid's last row.
+    _, _, tail = gateway.read_column(snap, 0, header_row=1, tail_rows=snap.row_count + 10)
+    assert len(tail) <= snap.row_count - len(snap.rows)
+    assert emulator.stats()["requests"] == {"values.batchGet": 2}
+
+
 def test_state_is_created_then_updated_in_place(
     gateway: SheetsGateway, book_id: str, emulator: Any
 ) -> None:
