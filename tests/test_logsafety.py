@@ -35,7 +35,8 @@ def test_remembered_secrets_are_replaced_by_their_label(caplog: pytest.LogCaptur
     logsafety.remember_secret("/services/T000/B000/s3cr3tw3bh00k", "SHEETSYNC_WEBHOOK_TEST")
     caplog.set_level(logging.DEBUG)
     logging.getLogger("httpx").info('HTTP Request: POST %s "HTTP/1.1 200 OK"', url)
-    logging.getLogger("httpcore").debug("send_request_headers path=/services/T000/B000/s3cr3tw3bh00k")
+    path = "/services/T000/B000/s3cr3tw3bh00k"
+    logging.getLogger("httpcore").debug("send_request_headers path=%s", path)
     assert "s3cr3tw3bh00k" not in caplog.text
     assert caplog.text.count("<SHEETSYNC_WEBHOOK_TEST>") == 2
     assert len(logging.getLogger("httpx").filters) == 1
