@@ -16,6 +16,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from sheetsync import __version__
@@ -59,7 +60,7 @@ def _fail_clearly() -> Iterator[None]:
     try:
         yield
     except (SettingsError, MappingError, CredentialsError) as exc:
-        errors.print(f"[bold red]error:[/] {exc}", highlight=False, markup=True)
+        errors.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, markup=True)
         raise typer.Exit(2) from None
 
 
@@ -311,11 +312,13 @@ def status(mapping: MappingOption = None) -> None:
             )
         except WorksheetNotFound:
             table.add_row(
-                item.name, item.worksheet, "never synced (no such tab yet)", "", "", "", ""
+                item.name, escape(item.worksheet), "never synced (no such tab yet)", "", "", "", ""
             )
             continue
         except SheetsError as exc:
-            table.add_row(item.name, item.worksheet, f"cannot read: {exc}", "", "", "", "")
+            table.add_row(
+                item.name, escape(item.worksheet), escape(f"cannot read: {exc}"), "", "", "", ""
+            )
             failed = True
             continue
         state = SyncState.from_dict(snap.state)
@@ -323,7 +326,7 @@ def status(mapping: MappingOption = None) -> None:
         counts = "/".join(str(last.get(k, "")) for k in ("added", "updated", "removed", "marked"))
         table.add_row(
             item.name,
-            item.worksheet,
+            escape(item.worksheet),
             str(last.get("at", "never")),
             str(last.get("mode", "")),
             counts if last else "",
@@ -555,9 +558,9 @@ def print_reports(reports: list[RunReport], title: str = "sheetsync run") -> Non
     )
     for r in reports:
         if r.message:
-            console.print(f"[bold]{r.mapping}[/]: {r.message}", highlight=False)
+            console.print(f"[bold]{r.mapping}[/]: {escape(r.message)}", highlight=False)
         for warning in r.warnings:
-            console.print(f"[bold]{r.mapping}[/] warning: {warning}", highlight=False)
+            console.print(f"[bold]{r.mapping}[/] warning: {escape(warning)}", highlight=False)
 
 
 def _shown(value: object) -> str:
@@ -575,17 +578,17 @@ def _print_plan(report: RunReport, plan: object, worksheet: str) -> None:
     from sheetsync.plan import Plan, estimated_write_requests
     from sheetsync.sheets.table import a1
 
-    head = f"[bold]{report.mapping}[/] → worksheet {worksheet!r}"
+    head = f"[bold]{report.mapping}[/] → worksheet {escape(repr(worksheet))}"
     if report.full_reason:
-        head += f" (full run: {report.full_reason})"
+        head += f" (full run: {escape(report.full_reason)})"
     console.print(head, highlight=False)
     if report.status != "ok" or not isinstance(plan, Plan):
-        console.print(f"  [red]{report.status}[/]: {report.message}", highlight=False)
+        console.print(f"  [red]{report.status}[/]: {escape(report.message)}", highlight=False)
         return
     if report.message:
-        console.print(f"  {report.message}", highlight=False)
+        console.print(f"  {report.message}", highlight=False, markup=False)
     for warning in report.warnings:
-        console.print(f"  warning: {warning}", highlight=False)
+        console.print(f"  warning: {warning}", highlight=False, markup=False)
     cost = (
         f"Planning cost {report.pardot_calls} Pardot call(s) and "
         f"{report.sheets_read_requests} Sheets read(s)"
@@ -594,7 +597,7 @@ def _print_plan(report: RunReport, plan: object, worksheet: str) -> None:
         console.print(f"  No changes: the sheet matches Pardot. {cost}.", highlight=False)
         return
     for header in plan.headers_added:
-        console.print(f"  [green]+[/] column {header!r}", highlight=False)
+        console.print(f"  [green]+[/] column {escape(repr(header))}", highlight=False)
     console.print(f"  [green]+[/] {plan.rows_added} row(s) to add")
     console.print(f"  [yellow]~[/] {plan.rows_updated} row(s) to update")
     console.print(f"  [red]-[/] {plan.rows_removed} row(s) to remove")

@@ -158,7 +158,10 @@ def diff(
     for k, numbers in rows_by_key.items():
         if len(numbers) > 1:
             rows = ", ".join(str(n) for n in numbers)
-            result.warnings.append(f"key {k!r} is on several rows ({rows}); all are kept updated")
+            result.warnings.append(
+                f"key {k!r} ({layout.headers[layout.key]!r}) is on several rows ({rows}); all "
+                "are kept updated: delete the copies you do not need"
+            )
 
     # Reads a data row's managed cells in one C call, when every managed column is inside the
     # rows as read (a column being added is not: those rows take the cell-by-cell path).

@@ -14,12 +14,13 @@ A full run the user asked for that finds nothing to change writes nothing.
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import json
 import logging
 import time
 import uuid
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -46,10 +47,12 @@ from sheetsync.pardot import (
     TransientError,
 )
 from sheetsync.plan import Plan, PlanRefused, build_plan
+from sheetsync.protection import protection_problem
 from sheetsync.report import RunReport
 from sheetsync.selection import DuplicateKeyError, select
 from sheetsync.settings import Settings
 from sheetsync.sheets import (
+    MAX_SPREADSHEET_CELLS,
     Conflict,
     DuplicateHeaderError,
     NumberFormat,
@@ -230,18 +233,42 @@ def _missing_managed_column(table: Table, columns: Columns) -> bool:
     return any(not table.columns(header) for header in columns.headers)
 
 
-def _empty_snapshot(spreadsheet_id: str, worksheet: str, mapping: str) -> SheetSnapshot:
-    """What a dry run plans against when the worksheet does not exist yet."""
+def _new_tab_warning(worksheet: str, existing: Sequence[str]) -> str:
+    """Said when the worksheet is missing: it is created, which a typo would not want."""
+    names = ", ".join(repr(t) for t in existing) or "none"
+    close = difflib.get_close_matches(worksheet, list(existing), n=1, cutoff=0.6)
+    hint = f"; did you mean {close[0]!r}?" if close else ""
+    return (
+        f"the spreadsheet has no worksheet {worksheet!r} (it has: {names}), so the sync creates "
+        f"it; if the name is a typo, correct worksheet: in the mapping{hint}"
+    )
+
+
+def _empty_snapshot(
+    spreadsheet_id: str,
+    worksheet: str,
+    mapping: str,
+    other_cells: int = 0,
+    existing: Sequence[str] = (),
+) -> SheetSnapshot:
+    """What a run plans against when the worksheet does not exist yet: the usual new tab of
+    1000 x 26, or, when that would pass the 10,000,000 cells with the ``other_cells`` of the
+    spreadsheet's tabs, an empty grid (the plan then says how much the data needs)."""
+    rows, cols = 1000, 26
+    if other_cells + rows * cols > MAX_SPREADSHEET_CELLS:
+        rows = cols = 0
     return SheetSnapshot(
         spreadsheet_id=spreadsheet_id,
         sheet_id=-1,
         title=worksheet,
-        row_count=1000,
-        col_count=26,
+        row_count=rows,
+        col_count=cols,
         rows=[],
         version=None,
         state=None,
         mapping=mapping,
+        total_cells=other_cells + rows * cols,
+        warnings=[_new_tab_warning(worksheet, existing)],
     )
 
 
@@ -522,7 +549,8 @@ class Engine:
                     self._clear_failure(mapping, snap, report)
                 return
             if snap.sheet_id < 0:  # the worksheet does not exist yet: create it, plan again
-                snap = self._read_sheet(book, mapping, create=True)
+                size = (plan.write.min_rows, plan.write.min_cols)
+                snap = self._read_sheet(book, mapping, create=True, new_size=size)
                 continue
             if not plan.empty and not self._keys_unchanged(
                 snap, result, mapping.header_row, plan.rows_added
@@ -550,6 +578,10 @@ class Engine:
             )
             plan.write.extra_requests, side_warnings = side_requests(side)
             report.warnings.extend(w for w in side_warnings if w not in report.warnings)
+            account = getattr(self.sheets, "service_account", None)
+            locked = protection_problem(snap, plan.write, account)
+            if locked is not None:
+                raise SheetLayoutError(f"worksheet {snap.title!r}: {locked}")
             if self.progress is not None:
                 self.progress("cells to write", plan.cells_written)
             clock.check("before writing")
@@ -584,18 +616,34 @@ class Engine:
             self.alert_sender = WebhookSender()
         return self.alert_sender
 
-    def _read_sheet(self, book: Any, mapping: Mapping, *, create: bool) -> SheetSnapshot:
+    def _read_sheet(
+        self,
+        book: Any,
+        mapping: Mapping,
+        *,
+        create: bool,
+        new_size: tuple[int, int] | None = None,
+    ) -> SheetSnapshot:
         tabs = tab_ranges(mapping)  # the status and history tabs come in the same values read
         try:
             if tabs:
                 return self.sheets.read(
-                    book, mapping.worksheet, mapping.name, create=create, also=tabs
+                    book,
+                    mapping.worksheet,
+                    mapping.name,
+                    create=create,
+                    also=tabs,
+                    new_size=new_size,
                 )
-            return self.sheets.read(book, mapping.worksheet, mapping.name, create=create)
-        except WorksheetNotFound:
+            return self.sheets.read(
+                book, mapping.worksheet, mapping.name, create=create, new_size=new_size
+            )
+        except WorksheetNotFound as exc:
             if create:
                 raise
-            return _empty_snapshot(book.id, mapping.worksheet, mapping.name)
+            return _empty_snapshot(
+                book.id, mapping.worksheet, mapping.name, exc.total_cells, exc.existing
+            )
 
     def _record_failure(self, mapping: Mapping, report: RunReport) -> None:
         """A run that did not succeed writes only its "Last error" on the status tab (one read

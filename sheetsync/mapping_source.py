@@ -27,6 +27,7 @@ from sheetsync.mapping import (
     load_mappings,
     parse_mapping,
 )
+from sheetsync.mapping.errors import not_utf8
 
 GCS_SCHEME = "gs://"
 SUFFIXES = (".yaml", ".yml")
@@ -94,10 +95,11 @@ def load_gcs_mappings(where: GcsPrefix, client: Any) -> list[Mapping]:
     problems: list[Problem] = []
     for blob in objects:
         url = where.object_url(blob.name)
+        data = _download(blob, url)
         try:
-            text = _download(blob, url).decode("utf-8")
-        except UnicodeDecodeError:
-            problems.append(Problem(url, None, "", "is not UTF-8 text"))
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            problems.append(not_utf8(url, data, exc))
             continue
         try:
             mappings.append(parse_mapping(text, url, name=PurePosixPath(blob.name).stem))

@@ -120,7 +120,8 @@ def _rows_naming_the_record(
                     cell(record, spec)
                 except TransformError as found:
                     raise TransformError(
-                        f"{noun} {record.get('id')}, field {spec.field!r}: {found}"
+                        f"{noun} {record.get('id')}, field {spec.field!r}: {found}. Nothing "
+                        "was written"
                     ) from None
         raise exc from None  # pragma: no cover - the same rules fail on one cell too
 

@@ -290,11 +290,41 @@ def _check_private_key(key: SecretStr) -> None:
         )
 
 
+#: Pydantic's wording, in the words the mapping files' messages use.
+_PLAIN = {
+    "float_parsing": "must be a number",
+    "int_parsing": "must be a whole number",
+    "int_from_float": "must be a whole number",
+    "bool_parsing": "must be true or false",
+    "greater_than_equal": "must be at least {ge:g}",
+    "greater_than": "must be more than {gt:g}",
+    "less_than_equal": "must be at most {le:g}",
+    "less_than": "must be less than {lt:g}",
+}
+
+
+def _plain(error: Any, field: str | None) -> str:
+    """One validation error in plain words, with the value typed unless it may be a secret."""
+    kind = str(error.get("type", ""))
+    ctx = error.get("ctx") or {}
+    if kind == "literal_error":
+        expected = str(ctx.get("expected", "")).replace("'", "").replace(" or ", ", ")
+        message = f"must be one of {expected}"
+    elif kind in _PLAIN:
+        message = _PLAIN[kind].format(**ctx)
+    else:
+        return str(error.get("msg", "invalid")).removeprefix("Value error, ")
+    value = error.get("input")
+    if isinstance(value, str | int | float) and field not in SECRET_FIELDS:
+        message += f" (got {str(value)[:60]!r})"
+    return message
+
+
 def _describe(exc: ValidationError) -> str:
     lines = []
     for error in exc.errors():
         loc = [str(part) for part in error.get("loc", ()) if part != "__root__"]
-        message = str(error.get("msg", "invalid")).removeprefix("Value error, ")
+        message = _plain(error, loc[0] if loc else None)
         if loc:
             lines.append(f"{env_name(loc[0])}: {message}")
         else:

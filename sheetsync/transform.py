@@ -53,6 +53,8 @@ DEFAULT_FORMATS: dict[str, NumberFormat] = {
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 _PLACEHOLDER = re.compile(r"\{([A-Za-z0-9_.]+)\}")
+#: A decimal number as JSON or a person writes it (no inf or nan words).
+_LITERAL = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 
 
 class TransformError(ValueError):
@@ -195,7 +197,7 @@ def convert(value: Any, spec: ColumnSpec) -> CellValue:
             return True
         if text in ("false", "no", "0"):
             return False
-        raise TransformError(f"column {spec.header!r}: {value!r} is not a boolean")
+        raise _unfit(spec, value, "is not a boolean")
     moment = _moment(value, spec)
     if kind == "date":
         day = moment.astimezone(spec.tz).date() if isinstance(moment, datetime) else moment
@@ -205,9 +207,20 @@ def convert(value: Any, spec: ColumnSpec) -> CellValue:
     return date_serial(moment)
 
 
+def _unfit(spec: ColumnSpec, value: Any, problem: str) -> TransformError:
+    """A value the column's type cannot show: what, and the two ways out."""
+    shown = repr(value)
+    if len(shown) > 80:
+        shown = shown[:77] + "..."
+    return TransformError(
+        f"column {spec.header!r}: {shown} {problem}; correct the value in Pardot, or show "
+        "the column as text (type: text)"
+    )
+
+
 def _number(value: Any, spec: ColumnSpec) -> CellValue:
     if isinstance(value, bool):
-        raise TransformError(f"column {spec.header!r}: {value!r} is a boolean, not a number")
+        raise _unfit(spec, value, "is a boolean, not a number")
     number: int | float
     if isinstance(value, int | float):
         number = value
@@ -216,10 +229,15 @@ def _number(value: Any, spec: ColumnSpec) -> CellValue:
         try:
             number = int(text) if re.fullmatch(r"[+-]?\d+", text) else float(text)
         except ValueError:
-            raise TransformError(f"column {spec.header!r}: {value!r} is not a number") from None
+            raise _unfit(spec, value, "is not a number") from None
     if isinstance(number, float):
         if not math.isfinite(number):
-            raise TransformError(f"column {spec.header!r}: {value!r} is not a finite number")
+            text = as_text(value).strip()
+            if _LITERAL.fullmatch(text):
+                # A literal past a double's range (1e400, as jsonfast keeps it): a Sheets
+                # number cannot hold it, so keep it as its text, like a long integer.
+                return clean_text(text)
+            raise _unfit(spec, value, "is not a finite number")
         if number.is_integer() and abs(number) <= MAX_EXACT_INT:
             number = int(number)
     if isinstance(number, int) and abs(number) > MAX_EXACT_INT:
@@ -234,9 +252,7 @@ def _moment(value: Any, spec: ColumnSpec) -> datetime | date:
         try:
             moment = parse_datetime(as_text(value))
         except ValueError:
-            raise TransformError(
-                f"column {spec.header!r}: {value!r} is not a date or datetime"
-            ) from None
+            raise _unfit(spec, value, "is not a date or datetime") from None
     if isinstance(moment, datetime) and moment.tzinfo is None:
         moment = moment.replace(tzinfo=spec.tz)
     return moment

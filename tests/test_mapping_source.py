@@ -67,7 +67,11 @@ def test_problems_name_the_object_and_line_of_every_file(gcs: StorageEmulator) -
     with pytest.raises(MappingError) as caught:
         load_mappings_from(f"gs://{BUCKET}/m")
     text = str(caught.value)
-    assert f"gs://{BUCKET}/m/latin1.yaml: is not UTF-8 text" in text
+    assert (
+        f"gs://{BUCKET}/m/latin1.yaml:1: is not UTF-8 text (byte 0xe9 in column 15 is not UTF-8, "
+        "perhaps an accented letter saved as Latin-1 or Windows-1252); save the file with the "
+        "UTF-8 encoding"
+    ) in text
     typo_line = BASIC.splitlines().index("    header: Email") + 1
     assert f"gs://{BUCKET}/m/typo.yaml:{typo_line}" in text
     assert "good.yaml" not in text

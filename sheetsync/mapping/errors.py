@@ -32,3 +32,19 @@ class MappingError(Exception):
         if not self.problems:
             raise ValueError("MappingError needs at least one problem")
         super().__init__("\n".join(str(p) for p in self.problems))
+
+
+def not_utf8(file: str, data: bytes, exc: UnicodeDecodeError) -> Problem:
+    """The problem of a file that is not UTF-8: the line and column of the first bad byte,
+    and how to fix it (editors on Windows often save as "ANSI" or Latin-1)."""
+    before = data[: exc.start]
+    line = before.count(b"\n") + 1
+    column = len(before) - (before.rfind(b"\n") + 1) + 1
+    return Problem(
+        file,
+        line,
+        "",
+        f"is not UTF-8 text (byte 0x{data[exc.start]:02x} in column {column} is not UTF-8, "
+        "perhaps an accented letter saved as Latin-1 or Windows-1252); save the file with "
+        "the UTF-8 encoding",
+    )

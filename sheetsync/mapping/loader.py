@@ -10,7 +10,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from sheetsync.mapping.errorformat import validation_problems
-from sheetsync.mapping.errors import MappingError, Problem
+from sheetsync.mapping.errors import MappingError, Problem, not_utf8
 from sheetsync.mapping.models import CROSS_CHECKS_SINK, Mapping
 from sheetsync.mapping.values import describe
 from sheetsync.mapping.yamlread import KeyPath, format_path, read_yaml
@@ -78,11 +78,13 @@ def load_mapping(path: str | os.PathLike[str]) -> Mapping:
     """Load and validate one mapping file (offline checks only: see ``check_fields``)."""
     file = str(path)
     try:
-        text = Path(path).read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise MappingError([Problem(file, None, "", "is not UTF-8 text")]) from None
+        data = Path(path).read_bytes()
     except OSError as exc:
         raise MappingError([Problem(file, None, "", f"cannot read: {exc.strerror}")]) from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise MappingError([not_utf8(file, data, exc)]) from None
     return parse_mapping(text, file)
 
 
@@ -185,7 +187,9 @@ def load_mappings(folder: str | os.PathLike[str]) -> list[Mapping]:
                     str(folder),
                     None,
                     "",
-                    "no mappings here: the folder has no *.yaml or *.yml files",
+                    "no mappings here: the folder has no *.yaml or *.yml files; add one "
+                    "(`sheetsync init` writes a starter mapping) or point SHEETSYNC_MAPPINGS "
+                    "at the folder that holds them",
                 )
             ]
         )

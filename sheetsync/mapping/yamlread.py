@@ -202,6 +202,19 @@ def _yaml_problem(file: str, exc: yaml.YAMLError) -> Problem:
     line: int | None = None
     text = str(exc)
     if isinstance(exc, yaml.MarkedYAMLError):
+        if (
+            exc.context == "while scanning a quoted scalar"
+            and exc.context_mark is not None
+            and "end of stream" in (exc.problem or "")
+        ):
+            # PyYAML points at the end of the file; the fix belongs where the quote opens.
+            return Problem(
+                file,
+                int(exc.context_mark.line) + 1,
+                "",
+                "invalid YAML: a quoted value that starts on this line is never closed; add "
+                "the closing quote (or remove the opening one)",
+            )
         mark = exc.problem_mark or exc.context_mark
         line = int(mark.line) + 1 if mark is not None else None
         problem = exc.problem or text
@@ -215,6 +228,8 @@ def _yaml_problem(file: str, exc: yaml.YAMLError) -> Problem:
         text += ' (quote a value that starts with *, e.g. schedule: "*/15 * * * *")'
     elif "block" in text:
         text += " (check the indentation)"
+    elif "escape character" in text:
+        text += " (inside double quotes a backslash starts an escape: use single quotes)"
     return Problem(file, line, "", f"invalid YAML: {text}")
 
 

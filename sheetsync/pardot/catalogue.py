@@ -110,7 +110,11 @@ class FieldCatalogue:
         info = self.fields.get(name)
         if info is None:
             hint = self.suggest(name)
-            tail = f"; did you mean '{hint}'?" if hint else ""
+            tail = (
+                f"; did you mean '{hint}'?"
+                if hint
+                else f" (`sheetsync fields {self.object}` lists every field you can use)"
+            )
             return f"unknown field '{name}'{tail}"
         if for_query and info.multi_valued:
             return (

@@ -344,8 +344,14 @@ class PardotClient:
                     self._raise_for_error(method, url, response)
                     return response
         except TransientError as exc:
+            # No code and no status: the request never got an answer (host down or unreachable).
+            hint = (
+                "; check that address and this machine's network; the next run tries again"
+                if exc.code is None and exc.status is None
+                else ""
+            )
             raise TransientError(
-                f"{exc.api_message} (gave up after {self._max_attempts} attempts)",
+                f"{exc.api_message} (gave up after {self._max_attempts} attempts){hint}",
                 code=exc.code,
                 status=exc.status,
                 endpoint=exc.endpoint,

@@ -42,7 +42,23 @@ class SpreadsheetNotFound(SheetsError):
 
 
 class WorksheetNotFound(SheetsError):
-    """The spreadsheet has no worksheet with this title (and creating it was not asked)."""
+    """The spreadsheet has no worksheet with this title (and creating it was not asked).
+
+    ``total_cells``: the cells of the spreadsheet's other tabs (for the 10,000,000-cell cap);
+    ``existing``: the titles of its tabs.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        total_cells: int = 0,
+        existing: tuple[str, ...] = (),
+        **kw: Any,
+    ) -> None:
+        super().__init__(message, **kw)
+        self.total_cells = total_cells
+        self.existing = existing
 
 
 class NotShared(SheetsError):

@@ -147,12 +147,15 @@ class SheetsGateway:
         *,
         create: bool = True,
         also: Mapping[str, str | None] | None = None,
+        new_size: tuple[int, int] | None = None,
     ) -> SheetSnapshot:
         """The worksheet's used range, version and the mapping's state, as one snapshot.
 
         ``also`` names other tabs to read in the same values request (title -> A1 columns such
         as ``"A:A"``, or None for the whole tab); those that exist land in ``snap.tabs``. The
         values read becomes one ``values.batchGet`` instead of a ``values.get``: no extra request.
+        ``new_size`` (rows, columns): the grid a created worksheet needs, used when the usual
+        1000 x 26 would take the spreadsheet past Google's 10,000,000 cells.
         """
         if not _MAPPING.match(mapping):
             raise ValueError(
@@ -161,7 +164,7 @@ class SheetsGateway:
         if not worksheet.strip():
             raise ValueError("the worksheet title is empty")
         info = self._fetch_info(book.id)
-        sheet = info.sheet(worksheet)
+        sheet = info.sheet_like(worksheet)
         created = False
         if sheet is None:
             if not create:
@@ -170,8 +173,10 @@ class SheetsGateway:
                     f"spreadsheet {book.id} has no worksheet {worksheet!r} (it has: {names})",
                     spreadsheet_id=book.id,
                     worksheet=worksheet,
+                    total_cells=info.total_cells,
+                    existing=tuple(s.title for s in info.sheets),
                 )
-            sheet, created = self._add_sheet(info, worksheet)
+            sheet, created = self._add_sheet(info, worksheet, new_size)
         others = {t: c for t, c in (also or {}).items() if info.sheet(t) is not None}
         if others:
             rows, tabs = self._read_with_tabs(info, None if created else sheet.title, others)
@@ -523,14 +528,23 @@ class SheetsGateway:
                 attempts=self.retry.attempts if is_retryable(exc) else None,
             ) from exc
 
-    def _add_sheet(self, info: SpreadsheetInfo, title: str) -> tuple[SheetInfo, bool]:
-        """Create the worksheet (one addSheet batch). Returns (sheet, created by this call)."""
-        added = NEW_SHEET_ROWS * NEW_SHEET_COLS
+    def _add_sheet(
+        self, info: SpreadsheetInfo, title: str, new_size: tuple[int, int] | None = None
+    ) -> tuple[SheetInfo, bool]:
+        """Create the worksheet (one addSheet batch). Returns (sheet, created by this call).
+
+        The usual 1000 x 26 grid, or ``new_size`` when that would not fit under the cap."""
+        rows, cols = NEW_SHEET_ROWS, NEW_SHEET_COLS
+        if info.total_cells + rows * cols > MAX_SPREADSHEET_CELLS and new_size is not None:
+            rows, cols = max(new_size[0], 1), max(new_size[1], 1)
+        added = rows * cols
         if info.total_cells + added > MAX_SPREADSHEET_CELLS:
             raise CellLimitExceeded(
-                f"adding worksheet {title!r} ({NEW_SHEET_ROWS} x {NEW_SHEET_COLS}) would bring "
+                f"adding worksheet {title!r} ({rows:,} rows x {cols} columns) would bring "
                 f"spreadsheet {info.spreadsheet_id} to {info.total_cells + added:,} cells, past "
-                f"Google's limit of {MAX_SPREADSHEET_CELLS:,}. Nothing was written.",
+                f"Google's limit of {MAX_SPREADSHEET_CELLS:,} (every tab counts, empty cells "
+                "too); delete unused rows, columns or tabs, or move this mapping to another "
+                "spreadsheet. Nothing was written",
                 spreadsheet_id=info.spreadsheet_id,
                 worksheet=title,
             )
@@ -539,7 +553,7 @@ class SheetsGateway:
         properties = {
             "sheetId": next(n for n in range(1, len(taken) + 2) if n not in taken),
             "title": title,
-            "gridProperties": {"rowCount": NEW_SHEET_ROWS, "columnCount": NEW_SHEET_COLS},
+            "gridProperties": {"rowCount": rows, "columnCount": cols},
         }
         body = compact_json({"requests": [{"addSheet": {"properties": properties}}]})
 
@@ -549,7 +563,7 @@ class SheetsGateway:
                 return sheet_info(reply["replies"][0]["addSheet"]), True
             except REQUEST_FAILURES as exc:
                 # Our lost attempt, or another run, may have created it: look before resending.
-                found = self._fetch_info(info.spreadsheet_id).sheet(title)
+                found = self._fetch_info(info.spreadsheet_id).sheet_like(title)
                 if found is not None:
                     return found, False
                 if is_retryable(exc):

@@ -52,6 +52,16 @@ class SpreadsheetInfo:
     def sheet(self, title: str) -> SheetInfo | None:
         return next((s for s in self.sheets if s.title == title), None)
 
+    def sheet_like(self, title: str) -> SheetInfo | None:
+        """The tab titled ``title``, or else the one tab whose title differs only in case or
+        surrounding spaces (Sheets refuses a second tab whose title differs only in case)."""
+        found = self.sheet(title)
+        if found is not None:
+            return found
+        wanted = title.strip().casefold()
+        close = [s for s in self.sheets if s.title.strip().casefold() == wanted]
+        return close[0] if len(close) == 1 else None
+
 
 def grid_range(data: Mapping[str, Any]) -> GridRange:
     def bound(name: str) -> int | None:
@@ -81,6 +91,7 @@ def sheet_info(data: Mapping[str, Any]) -> SheetInfo:
                 range=grid_range({"sheetId": sheet_id, **rng}) if rng is not None else None,
                 description=str(item.get("description", "")),
                 warning_only=bool(item.get("warningOnly", False)),
+                can_edit=bool(item.get("requestingUserCanEdit", True)),
                 unprotected=tuple(
                     grid_range({"sheetId": sheet_id, **r})
                     for r in item.get("unprotectedRanges", [])

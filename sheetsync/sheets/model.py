@@ -139,13 +139,18 @@ class GridRange:
 
 @dataclass(frozen=True)
 class ProtectedRange:
-    """A protected range over the worksheet (``range`` None = the whole sheet)."""
+    """A protected range over the worksheet (``range`` None = the whole sheet).
+
+    ``can_edit``: Google's ``requestingUserCanEdit`` (may the account sheetsync runs as edit
+    it?); True when Google does not say, so that Google decides.
+    """
 
     id: int | None
     range: GridRange | None
     description: str = ""
     warning_only: bool = False
     unprotected: tuple[GridRange, ...] = ()
+    can_edit: bool = True
 
     def covers(self, row: int, col: int) -> bool:
         inside = self.range is None or self.range.contains(row, col)

@@ -162,7 +162,11 @@ def to_sheets_error(
     if status is not None:
         return make(RequestRejected, f"was refused by Google ({status}){google}")
     if is_retryable(exc):
-        return make(SheetsUnavailable, f"failed: {_network_problem(exc)}{tries}")
+        return make(
+            SheetsUnavailable,
+            f"failed: {_network_problem(exc)}{tries}; check that this machine can reach "
+            "Google (or the address in SHEETSYNC_SHEETS_URL, if set); the next run tries again",
+        )
     return make(SheetsError, f"failed: {type(exc).__name__}")
 
 

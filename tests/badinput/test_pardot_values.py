@@ -8,13 +8,16 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import httpx
 import pytest
 
+from sheetsync.engine import Engine
+from sheetsync.pardot import PardotClient
 from sheetsync.selection import select
 from sheetsync.transform import ColumnSpec, TransformError, serial
 from tests.engine.conftest import BASIC, World
 
-from .conftest import Guard
+from .conftest import Guard, cli
 
 
 def _row_of(world: World, prospect_id: int) -> list[Any]:
@@ -79,6 +82,20 @@ def test_60000_characters_are_cut_with_a_marker_naming_prospect_and_field(world:
     assert world.run(mapping, full=True).cells_written == 0  # compared as cut
 
 
+def test_the_cut_warning_is_printed_whole_by_the_cli(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _, prospect = _synced(world)
+    _change(world, prospect, company="x" * 60_000)
+    result = cli(world, monkeypatch, "sync")
+    assert result.code == 0, result.out
+    # The marker's brackets are text, not terminal markup.
+    assert (
+        "test warning: 1 value(s) over Google's 50,000-character cell limit were cut; they end "
+        f"with '…[truncated by sheetsync: N characters]': prospect {prospect} (company)\n"
+    ) in result.out
+
+
 def test_an_integer_past_64_bits_keeps_every_digit(world: World) -> None:
     mapping, prospect = _synced(world)
     huge = 123456789012345678901234567890
@@ -91,11 +108,48 @@ def test_an_integer_past_64_bits_keeps_every_digit(world: World) -> None:
     assert world.run(mapping, full=True).cells_written == 0
 
 
+class _OnTheWire(httpx.BaseTransport):
+    """Real HTTP to the emulator, with one literal of the answers rewritten: Pardot can send
+    JSON that no Python value serialises to (a number past a double's range)."""
+
+    def __init__(self, old: bytes, new: bytes) -> None:
+        self.inner = httpx.HTTPTransport()
+        self.old, self.new = old, new
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        answer = self.inner.handle_request(request)
+        body = answer.read().replace(self.old, self.new)
+        kept = [(k, v) for k, v in answer.headers.items() if k.lower() != "content-length"]
+        return httpx.Response(answer.status_code, headers=kept, content=body, request=request)
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+def test_a_number_past_a_doubles_range_keeps_its_text(world: World) -> None:
+    mapping, prospect = _synced(world)
+    _change(world, prospect, company="HUGE-NUMBER", score="HUGE-NUMBER")
+    http = httpx.Client(transport=_OnTheWire(b'"HUGE-NUMBER"', b"1e400"))
+    pardot = PardotClient(world.settings.pardot(), http=http, sleep=lambda _: None)
+    engine = Engine(pardot, world.sheets, world.settings, clock=world.pardot_emu.clock.now)
+    report = engine.run(mapping)
+    assert report.status == "ok", report.message
+    # Neither infinity nor an error: the digits as Pardot sent them, in both columns.
+    assert _cell(world, prospect, "C") == {"value": "1e400", "type": "string"}
+    assert _cell(world, prospect, "D") == {"value": "1e400", "type": "string"}
+    world.pardot_emu.clock.advance(60)
+    assert engine.run(mapping, full=True).cells_written == 0
+    pardot.close()
+
+
 def test_an_integer_past_a_double_but_within_64_bits_is_kept_as_text(world: World) -> None:
     mapping, prospect = _synced(world)
     _change(world, prospect, score=2**53 + 1)
     assert world.run(mapping).status == "ok"
     assert _cell(world, prospect, "D") == {"value": str(2**53 + 1), "type": "string"}
+
+
+TYPE_HINT = "; correct the value in Pardot, or show the column as text (type: text)"
 
 
 @pytest.mark.parametrize(
@@ -104,13 +158,36 @@ def test_an_integer_past_a_double_but_within_64_bits_is_kept_as_text(world: Worl
         (
             {"company": {"name": "Acme", "id": 7}},
             'field \'company\': Pardot sent an object ({"name": "Acme", "id": 7}) where a '
-            "single value was expected; map one of its fields with dot notation",
+            "single value was expected; map one of its fields with dot notation (e.g. "
+            "campaign.name)",
         ),
-        ({"score": "eleven"}, "field 'score': column 'Score': 'eleven' is not a number"),
-        ({"score": {"value": 3}}, "field 'score': Pardot sent an object"),
-        ({"score": [1, 2]}, "field 'score': column 'Score': [1, 2] is not a number"),
+        (
+            {"score": "eleven"},
+            "field 'score': column 'Score': 'eleven' is not a number" + TYPE_HINT,
+        ),
+        (
+            {"score": {"value": 3}},
+            "field 'score': Pardot sent an object ({\"value\": 3}) where a single value was "
+            "expected; map one of its fields with dot notation (e.g. campaign.name)",
+        ),
+        ({"score": [1, 2]}, "field 'score': column 'Score': [1, 2] is not a number" + TYPE_HINT),
+        (
+            {"score": "x" * 60_000},
+            "field 'score': column 'Score': '" + "x" * 76 + "... is not a number" + TYPE_HINT,
+        ),
+        (
+            {"score": "Infinity"},
+            "field 'score': column 'Score': 'Infinity' is not a finite number" + TYPE_HINT,
+        ),
     ],
-    ids=["object-for-text", "text-for-number", "object-for-number", "list-for-number"],
+    ids=[
+        "object-for-text",
+        "text-for-number",
+        "object-for-number",
+        "list-for-number",
+        "long-text-for-number",
+        "infinity-for-number",
+    ],
 )
 def test_a_value_that_cannot_be_shown_names_the_prospect_and_writes_nothing(
     world: World, values: dict[str, Any], expected: str
@@ -122,7 +199,7 @@ def test_a_value_that_cannot_be_shown_names_the_prospect_and_writes_nothing(
     guard = Guard(world)
     report = world.run(mapping)
     assert report.status == "failed"
-    assert report.message.startswith(f"prospect {prospect}, {expected}"), report.message
+    assert report.message == f"prospect {prospect}, {expected}. Nothing was written"
     guard.assert_untouched()
 
 
@@ -137,6 +214,22 @@ def test_datetimes_from_pardot_show_in_the_mapping_time_zone(world: World) -> No
     assert isinstance(sent, str) and sent[-6] in "+-"
     moment = datetime.fromisoformat(sent)
     assert _row_of(world, prospect)[4] == serial(moment, ZoneInfo("Asia/Tokyo"))
+
+
+def test_export_datetimes_without_an_offset_land_at_the_same_moment(world: World) -> None:
+    # The Export API's CSV gives local times without an offset; the query gives offsets.
+    mapping = world.mapping(BASIC + "time_zone: Asia/Tokyo\n")
+    assert world.run(mapping).status == "ok"  # the query path: datetimes with an offset
+    settings = world.settings.model_copy(
+        update={"export_above": 1, "pardot_timezone": world.pardot_emu.store.timezone.key}
+    )
+    pardot = PardotClient(settings.pardot(), sleep=lambda _: None)
+    engine = Engine(pardot, world.sheets, settings, clock=world.pardot_emu.clock.now)
+    report = engine.run(mapping, full=True)
+    pardot.close()
+    assert report.status == "ok", report.message
+    assert report.read_path.startswith("export")
+    assert report.cells_written == 0  # every "Updated" serial is the same as from the offsets
 
 
 SPEC_TZ = ZoneInfo("Europe/Paris")
@@ -183,4 +276,6 @@ def test_a_date_that_is_not_one_names_the_prospect_and_field() -> None:
         )
     assert str(info.value) == (
         "prospect 2, field 'seenAt': column 'Seen': 'yesterday' is not a date or datetime"
+        + TYPE_HINT
+        + ". Nothing was written"
     )

@@ -28,12 +28,22 @@ def test_tabs_are_explained(problems: Problems) -> None:
     assert only.endswith("(indent with spaces, not tabs)")
 
 
-def test_unclosed_quote_points_at_the_end_of_the_file(problems: Problems) -> None:
-    text = MINIMAL + '  - field: score\n    header: "Score\n'
+def test_unclosed_quote_points_at_the_line_where_it_opens(problems: Problems) -> None:
+    text = MINIMAL + '  - field: score\n    header: "Score\n    type: integer\n'
     assert problems(text) == [
-        "mappings/hot.yaml:11: invalid YAML: while scanning a quoted scalar: found unexpected "
-        "end of stream"
+        "mappings/hot.yaml:10: invalid YAML: a quoted value that starts on this line is never "
+        "closed; add the closing quote (or remove the opening one)"
     ]
+
+
+def test_a_backslash_in_double_quotes_is_explained(problems: Problems) -> None:
+    text = MINIMAL + '  - field: score\n    header: "Score\\q"\n'
+    [only] = problems(text)
+    assert only.startswith("mappings/hot.yaml:10: invalid YAML: ")
+    assert only.endswith(
+        "found unknown escape character 'q' (inside double quotes a backslash starts an "
+        "escape: use single quotes)"
+    )
 
 
 def test_misspelt_keys_get_suggestions_at_every_level(problems: Problems) -> None:

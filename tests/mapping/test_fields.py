@@ -54,7 +54,8 @@ def test_unknown_and_misspelt_fields_everywhere(load: Load, prospects: FieldCata
         "mappings/hot.yaml:10: columns[1].field: unknown field 'emial'; did you mean 'email'?",
         "mappings/hot.yaml:12: columns[1].link: {assignedTo.emal}: unknown field "
         "'assignedTo.emal'; did you mean 'assignedTo.email'?",
-        "mappings/hot.yaml:13: columns[2].field: unknown field 'nothingLikeThis'",
+        "mappings/hot.yaml:13: columns[2].field: unknown field 'nothingLikeThis' "
+        "(`sheetsync fields prospects` lists every field you can use)",
     ]
 
 

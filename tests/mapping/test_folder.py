@@ -27,11 +27,15 @@ def test_sorted_by_name_and_other_files_ignored(folder: Path, write: Write) -> N
 
 def test_empty_folder_is_an_error(folder: Path) -> None:
     assert messages(folder) == [
-        "mappings: no mappings here: the folder has no *.yaml or *.yml files"
+        "mappings: no mappings here: the folder has no *.yaml or *.yml files; add one "
+        "(`sheetsync init` writes a starter mapping) or point SHEETSYNC_MAPPINGS at the folder "
+        "that holds them"
     ]
     (folder / "readme.md").write_text("# mappings")
     assert messages(folder) == [
-        "mappings: no mappings here: the folder has no *.yaml or *.yml files"
+        "mappings: no mappings here: the folder has no *.yaml or *.yml files; add one "
+        "(`sheetsync init` writes a starter mapping) or point SHEETSYNC_MAPPINGS at the folder "
+        "that holds them"
     ]
 
 

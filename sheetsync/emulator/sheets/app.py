@@ -267,6 +267,11 @@ class SheetsApp(EmulatorApp):
             protection.add_locked_range(sheet, range_id, bounds, owner)
             return range_id
 
+    def remove_protection(self, spreadsheet_id: str, range_id: int) -> None:
+        with self._lock:
+            for sheet in self._books[spreadsheet_id].sheets:
+                sheet.protected = [p for p in sheet.protected if p["protectedRangeId"] != range_id]
+
     def set_quota(self, config: QuotaConfig | None) -> None:
         self.quota.configure(config)
 

@@ -91,6 +91,10 @@ class SheetsEmulator:
         bounds["endColumnIndex"] = c1
         return self.app.add_locked_range(spreadsheet_id, worksheet, bounds, owner)
 
+    def remove_protection(self, spreadsheet_id: str, range_id: int) -> None:
+        """The owner lifts the protection ``range_id`` (from :meth:`protect_for_others`)."""
+        self.app.remove_protection(spreadsheet_id, range_id)
+
     def set_quota(
         self, read_per_minute: int | None = None, write_per_minute: int | None = None
     ) -> None:
