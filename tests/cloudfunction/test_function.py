@@ -4,6 +4,7 @@ emulators' own counters and the log lines, not at the function's word alone."""
 
 from __future__ import annotations
 
+import functools
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -14,7 +15,9 @@ import pytest
 from sheetsync import __version__
 from sheetsync import function as fn_module
 from sheetsync.emulator.httpbase import Fault
+from sheetsync.pardot import PardotClient
 from sheetsync.sheets import SheetsGateway
+from sheetsync.sheets.retry import RetryPolicy
 
 from ..engine.conftest import World
 from ..engine.support import Meter, assert_basic_row, by_id, column, live_ids, state
@@ -443,3 +446,111 @@ def test_an_internal_error_of_the_engine_is_logged_once_with_its_traceback(
     # The engine's own plain report line is not repeated beside the function's.
     assert len([e for e in lines if "report" in e]) == 1
     assert not [e for e in lines if e["message"].startswith('{"mapping"')]
+
+
+@pytest.fixture
+def waits(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """The backoff waits of the function's clients, recorded instead of slept: the runtime the
+    function builds gets them through the clients' own ``sleep`` parameter."""
+    asked: list[float] = []
+    monkeypatch.setattr(
+        "sheetsync.runtime.PardotClient", functools.partial(PardotClient, sleep=asked.append)
+    )
+    monkeypatch.setattr(
+        "sheetsync.runtime.SheetsGateway", functools.partial(SheetsGateway, sleep=asked.append)
+    )
+    return asked
+
+
+def _synced_then_changed(fn: FunctionWorld) -> tuple[int, dict[str, Any], Any]:
+    """A first sync, then a change in Pardot; returns (the changed prospect, the sheet's
+    cells, the stored state) as they were before the next call."""
+    world = fn.world
+    first = fn.post()
+    assert first.status_code == 200 and first.get_json()["status"] == "ok", first.text
+    some = live_ids(world)[7]
+    world.pardot_emu.clock.advance(600)
+    world.pardot_emu.store.update_prospect(some, company="Waiting For A Retry")
+    return some, world.cells("Prospects"), state(world, "test")
+
+
+@pytest.mark.parametrize("code", [66, 183])
+def test_a_pardot_error_that_persists_answers_503_for_a_retry(
+    fn: FunctionWorld, waits: list[float], code: int
+) -> None:
+    """Pardot answers 66 (concurrency) or 183 (internal error) to every query: the client
+    retries with backoff, gives up, and the function answers 503 so Scheduler retries."""
+    world = fn.world
+    some, cells, stored = _synced_then_changed(fn)
+    world.pardot_emu.server.add_faults(
+        Fault(kind="error", code=code, target="prospects.query", times=1000)
+    )
+    meter = Meter(world)
+    response = fn.post()
+    assert response.status_code == 503, response.text
+    body = response.get_json()
+    assert body["status"] == "failed" and body["retry"] is True
+    [report] = body["reports"]
+    assert report["status"] == "failed" and report["retryable"] is True
+    assert f"Pardot error {code}" in report["message"]
+    assert "gave up after 6 attempts" in report["message"]
+    assert meter.spent().pardot["prospects.query"] == 6
+    assert len(waits) == 5 and sum(waits) >= 31  # 1 + 2 + 4 + 8 + 16 s, not slept
+    assert meter.spent().sheets_writes == 0
+    assert world.cells("Prospects") == cells and state(world, "test") == stored
+
+    world.pardot_emu.server.clear_faults()
+    again = fn.post()
+    assert again.status_code == 200 and again.get_json()["status"] == "ok"
+    assert by_id(world, "Prospects")[some]["Company"] == "Waiting For A Retry"
+
+
+def test_a_google_503_that_persists_answers_503_for_a_retry(
+    fn: FunctionWorld, waits: list[float]
+) -> None:
+    """Every write batch gets Google's 503: the gateway re-sends it (after checking the version
+    entry shows it was not applied) until its attempts are spent; nothing is written and the
+    function answers 503."""
+    world = fn.world
+    some, cells, stored = _synced_then_changed(fn)
+    world.sheets_emu.server.add_faults(
+        Fault(kind="error", code=503, target="spreadsheets.batchUpdate", times=1000)
+    )
+    meter = Meter(world)
+    response = fn.post()
+    assert response.status_code == 503, response.text
+    body = response.get_json()
+    assert body["status"] == "failed" and body["retry"] is True
+    [report] = body["reports"]
+    assert report["status"] == "failed" and report["retryable"] is True
+    assert "503" in report["message"]
+    attempts = RetryPolicy().attempts
+    assert meter.spent().sheets["spreadsheets.batchUpdate"] == attempts
+    assert len(waits) == attempts - 1 and sum(waits) >= 63  # 1 + 2 + ... + 32 s, not slept
+    assert world.cells("Prospects") == cells and state(world, "test") == stored
+
+    world.sheets_emu.server.clear_faults()
+    again = fn.post()
+    assert again.status_code == 200 and again.get_json()["status"] == "ok"
+    assert by_id(world, "Prospects")[some]["Company"] == "Waiting For A Retry"
+
+
+def test_a_refused_plan_answers_200_saying_refused(fn: FunctionWorld, waits: list[float]) -> None:
+    """Most prospects moved to the recycle bin: the plan would remove more rows than allowed,
+    is refused whole, and a retry would be refused again, so the answer is 200."""
+    world = fn.world
+    _, cells, stored = _synced_then_changed(fn)
+    ids = live_ids(world)
+    doomed = ids[: len(ids) // 2]
+    for prospect_id in doomed:
+        world.pardot_emu.store.delete_prospect(prospect_id)
+    meter = Meter(world)
+    response = fn.post()
+    assert response.status_code == 200, response.text
+    body = response.get_json()
+    assert body["status"] == "refused" and body["retry"] is False
+    [report] = body["reports"]
+    assert report["status"] == "refused" and report["retryable"] is False
+    assert f"remove {len(doomed)} of" in report["message"]
+    assert meter.spent().sheets_writes == 0 and waits == []
+    assert world.cells("Prospects") == cells and state(world, "test") == stored

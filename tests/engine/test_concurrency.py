@@ -16,7 +16,7 @@ from sheetsync.mapping import Mapping
 from sheetsync.report import RunReport
 
 from .conftest import BASIC, World
-from .support import assert_basic_row, by_id, column, fresh_engine, live_ids
+from .support import Meter, assert_basic_row, by_id, column, fresh_engine, live_ids, state
 
 REPLANNED = "another run wrote first"
 
@@ -182,3 +182,55 @@ def test_a_user_inserting_a_row_while_the_run_plans_makes_it_re_plan(
     grid = world.grid("Prospects")
     own = [i for i, row in enumerate(grid) if len(row) > 5 and row[5] == "my own row"]
     assert len(own) == 1 and grid[own[0]][:5] in ([None] * 5, [""] * 5)
+
+
+def test_a_sheet_that_keeps_changing_ends_in_a_conflict_with_nothing_written(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A user re-sorts the sheet before every re-check of the key column (by id, descending,
+    then ascending, ...): each attempt's plan is stale by the time it would be written. After
+    the bounded number of re-plans the run reports a conflict, and the sheet, its state and its
+    version entry are exactly as the user's last sort left them."""
+    mapping = world.mapping(BASIC)
+    world.run(mapping)
+    store = world.pardot_emu.store
+    world.pardot_emu.clock.advance(600)
+    for number, prospect_id in enumerate(live_ids(world)[::40]):
+        store.update_prospect(prospect_id, company=f"Never Written {number}")
+    state_before = state(world, "test")
+
+    engine = world.engine
+    real = engine.sheets.read_column
+    sorts = 0
+    after_last_sort: dict[str, Any] = {}
+
+    def user_sorts_then_read(*args: Any, **kwargs: Any) -> Any:
+        nonlocal sorts, after_last_sort
+        sorts += 1
+        ws = world.gspread_sheet("Prospects")
+        grid = ws.get_values(value_render_option="UNFORMATTED_VALUE")
+        rows = sorted(grid[1:], key=lambda r: r[0], reverse=sorts % 2 == 1)
+        ws.update(rows, "A2", value_input_option="RAW")
+        after_last_sort = world.snapshot()
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(engine.sheets, "read_column", user_sorts_then_read)
+    meter = Meter(world)
+    report = world.run(mapping)
+    assert report.status == "conflict", report.message
+    assert report.retryable
+    assert "kept changing" in report.message
+    assert sorts == engine.max_replans
+    assert [w for w in report.warnings if "re-planned" in w]
+    assert report.sheets_write_requests == 0
+    assert meter.spent().sheets_writes == sorts  # the user's sorts, nothing of the run's
+    assert world.snapshot() == after_last_sort
+    assert state(world, "test") == state_before
+    companies = column(world, "Prospects", "Company")
+    assert not [c for c in companies if str(c).startswith("Never Written")]
+
+    # Once the user stops, the next run writes the changes.
+    monkeypatch.setattr(engine.sheets, "read_column", real)
+    again = world.run(mapping)
+    assert again.status == "ok", again.message
+    _assert_sheet_right(world)

@@ -7,7 +7,14 @@ from __future__ import annotations
 import pytest
 
 from .conftest import BASIC, World
-from .support import Meter, assert_report_matches, by_id, grid_changes, live_ids
+from .support import (
+    Meter,
+    assert_basic_row,
+    assert_report_matches,
+    by_id,
+    grid_changes,
+    live_ids,
+)
 
 
 def _mapping(world: World, on_delete: str) -> str:
@@ -97,3 +104,54 @@ def test_on_delete_keep_leaves_the_row(world: World, full: bool) -> None:
     # (The run may store its state, an hour's worth of watermark; no cell changes.)
     assert_report_matches(report, meter.spent())
     assert world.cells("Prospects") == before
+
+
+@pytest.mark.parametrize("include", [True, False], ids=["include_deleted", "exclude_deleted"])
+def test_include_deleted_decides_whether_recycle_bin_prospects_stay(
+    world: World, include: bool
+) -> None:
+    """``source.include_deleted: true`` shows prospects in Pardot's recycle bin like any other
+    (the first run writes them, a prospect moved to the bin keeps its row, updated); ``false``
+    leaves them out (a prospect moved there loses its row, one restored comes back)."""
+    flag = "true" if include else "false"
+    text = BASIC.replace(
+        "  object: prospects\n", f"  object: prospects\n  include_deleted: {flag}\n"
+    )
+    store = world.pardot_emu.store
+    in_bin = store.ids("prospects", deleted=True)
+    assert in_bin  # the generated data has some
+
+    def expected() -> list[int]:
+        return store.ids("prospects", deleted="all") if include else live_ids(world)
+
+    def assert_rows_right() -> None:
+        rows = by_id(world, "Prospects")
+        assert sorted(rows) == expected()
+        for prospect_id, row in rows.items():
+            assert_basic_row(row, store.prospect(prospect_id))  # type: ignore[arg-type]
+
+    first = world.run(world.mapping(text))
+    assert first.status == "ok", first.message
+    assert first.rows_added == len(expected())
+    assert_rows_right()
+
+    binned, restored = live_ids(world)[10], in_bin[0]
+    world.pardot_emu.clock.advance(600)
+    store.delete_prospect(binned)  # both bump updatedAt: the incremental run reads them
+    store.undelete_prospect(restored)
+    report = world.run(world.mapping(text))
+    assert report.status == "ok", report.message
+    assert report.mode == "incremental"
+    if include:
+        assert (report.rows_added, report.rows_removed, report.rows_updated) == (0, 0, 2)
+        assert binned in by_id(world, "Prospects")
+    else:
+        assert (report.rows_added, report.rows_removed, report.rows_updated) == (1, 1, 0)
+        assert binned not in by_id(world, "Prospects")
+        assert restored in by_id(world, "Prospects")
+    assert_rows_right()
+
+    # A full run agrees with what the incremental one did.
+    world.pardot_emu.clock.advance(600)
+    full = world.run(world.mapping(text), full=True)
+    assert full.status == "ok" and full.cells_written == 0

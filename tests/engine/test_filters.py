@@ -109,6 +109,44 @@ def test_list_membership_rows_leave_and_join(world: World, on_delete: str) -> No
     assert again.status == "ok" and again.cells_written == 0
 
 
+def test_list_members_are_right_when_pardot_refuses_the_list_filter(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The listId filter on list-memberships is UNCONFIRMED: a Pardot without it answers 51
+    (unknown filter). The run then scans every membership and keeps the list's own, on the
+    first run and on an incremental one where a prospect leaves the list and another joins."""
+    emu = world.pardot_emu
+    monkeypatch.setattr(emu.config, "membership_filters", False)
+    store = emu.store
+    hot = store.list_id("Hot Prospects")
+    in_other_lists = {
+        int(store.get("list-memberships", m)["prospectId"])  # type: ignore[index]
+        for m in store.ids("list-memberships")
+        if store.get("list-memberships", m)["listId"] != hot  # type: ignore[index]
+    }
+    assert in_other_lists - members(world, hot)  # a scan that kept every list would show
+
+    mapping = world.mapping(LISTED)
+    first = world.run(mapping)
+    assert first.status == "ok", first.message
+    assert emu.server.stats()["statuses"].get("400") == 1  # the listId query, refused
+    assert sorted(_in_sheet(world, None)) == sorted(members(world, hot) & set(live_ids(world)))
+
+    leaving = sorted(_in_sheet(world, None))[2]
+    joining = next(i for i in live_ids(world) if i not in members(world, hot))
+    emu.clock.advance(600)
+    store.delete_membership(membership_id(world, hot, leaving))
+    store.add_membership(hot, joining)
+    report = world.run(mapping)
+    assert report.status == "ok", report.message
+    assert report.mode == "incremental"
+    assert (report.rows_added, report.rows_removed) == (1, 1)
+    assert emu.server.stats()["statuses"].get("400") == 2
+    now_in = sorted(members(world, hot) & set(live_ids(world)))
+    assert joining in now_in and leaving not in now_in
+    assert sorted(_in_sheet(world, None)) == now_in
+
+
 def test_the_shipped_hot_prospects_mapping_follows_lists_and_score(world: World) -> None:
     """The example mapping (a list, a score condition, on_delete: mark) against the emulator."""
     mapping = load_mapping(EXAMPLES / "hot-prospects.yaml")

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from typing import Any
 
 import httpx
 import pytest
 
-from sheetsync.emulator.httpbase import Fault
+from sheetsync.emulator.httpbase import Fault, Request, Response
 from sheetsync.emulator.pardot import PardotEmulator
 from sheetsync.pardot import PardotClient, PardotError
 from sheetsync.settings import Settings
@@ -140,6 +142,118 @@ def test_foreign_next_page_url_is_never_followed(clean_env: Any) -> None:
     assert set(seen[-1].url.params) == {"fields", "nextPageToken"}
     with pytest.raises(PardotError, match="another host"):
         client.request("GET", "https://evil.example/api/v5/objects/prospects")
+
+
+class ArrivedQueries:
+    """Records, at the emulator, the query parameters of every ``objects/<collection>`` request
+    as it arrives, and how many API requests are being served at once (at most ``peak``)."""
+
+    def __init__(self, emu: PardotEmulator, monkeypatch: pytest.MonkeyPatch, collection: str):
+        self.path = f"/api/v5/objects/{collection}"
+        self.params: list[dict[str, str]] = []
+        self.serving = 0
+        self.peak = 0
+        self._lock = threading.Lock()
+        real = emu.server.dispatch
+
+        def dispatch(request: Request) -> Response:
+            api = request.path.startswith("/api/v5/")
+            with self._lock:
+                if request.path == self.path:
+                    self.params.append({k: v[-1] for k, v in request.query.items()})
+                if api:
+                    self.serving += 1
+                    self.peak = max(self.peak, self.serving)
+            try:
+                return real(request)
+            finally:
+                if api:
+                    with self._lock:
+                        self.serving -= 1
+
+        monkeypatch.setattr(emu.server, "dispatch", dispatch)
+
+    def chain_starts(self) -> list[dict[str, str]]:
+        """The first request of each token chain (the others carry only fields and a token)."""
+        return [p for p in self.params if "nextPageToken" not in p]
+
+
+def test_an_id_ordered_read_past_the_chain_cap_restarts_after_the_last_id(
+    emu: PardotEmulator, make_client: ClientFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Chains of 1,000 records (the cap, made small): each ends with ``Pardot-Warning: 203`` and
+    the next starts with ``idGreaterThan`` the last id read; every id comes once, in order."""
+    monkeypatch.setattr(emu.config, "chain_cap", 1000)
+    arrived = ArrivedQueries(emu, monkeypatch, "prospects")
+    client = make_client(chain_cap=1000)
+    expected = emu.store.ids("prospects", deleted=False)
+    assert len(expected) > 2000  # three chains
+    query = client.query("prospects", ["id", "email"], order_by="id", limit=200)
+    ids = [r["id"] for r in query]
+    assert ids == expected
+    assert query.info.duplicates_skipped == 0
+    assert emu.warnings_sent == {"203": 2}
+    assert len(query.info.restarts) == 2 and all("203" in n for n in query.info.restarts)
+    starts = arrived.chain_starts()
+    assert [s.get("idGreaterThan") for s in starts] == [
+        None,
+        str(expected[999]),
+        str(expected[1999]),
+    ]
+    assert all(s["orderBy"] == "id ASC" for s in starts)
+    assert {s["fields"] for s in starts} == {"id,email"}
+
+
+def test_a_chain_ending_at_exactly_the_cap_without_a_warning_is_read_on(
+    emu: PardotEmulator, make_client: ClientFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Exactly cap records match when the chain's last page is served: the emulator (like a
+    keyset with nothing left to look ahead to) ends the chain with no token and no 203. The
+    client cannot tell that from a cut chain, so it asks again after the last id, and finds
+    the prospect created while it was reading."""
+    expected = emu.store.ids("prospects", deleted=False)
+    cap = len(expected)
+    monkeypatch.setattr(emu.config, "chain_cap", cap)
+    arrived = ArrivedQueries(emu, monkeypatch, "prospects")
+    client = make_client(chain_cap=cap)
+    query = client.query("prospects", ["id"], order_by="id", limit=300)
+    ids: list[int] = []
+    created = None
+    for record in query:
+        ids.append(record["id"])
+        if len(ids) == cap:  # the chain's last record: its page came without a next page
+            created = emu.store.add_prospect(email="late.arrival@example.com")
+    assert created is not None and created > expected[-1]
+    assert ids == [*expected, created]
+    assert emu.warnings_sent == {}
+    assert len(query.info.restarts) == 1 and f"exactly {cap}" in query.info.restarts[0]
+    starts = arrived.chain_starts()
+    assert [s.get("idGreaterThan") for s in starts] == [None, str(expected[-1])]
+
+
+def test_concurrent_queries_never_pass_five_requests_in_flight(
+    emu: PardotEmulator, make_client: ClientFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Eight threads read through one client while every page takes 0.3 s at the emulator:
+    the emulator never serves more than five at once (it would answer the sixth with 66),
+    and every read succeeds without a retry."""
+    client = make_client()
+    arrived = ArrivedQueries(emu, monkeypatch, "prospects")
+    emu.server.add_faults(
+        Fault(kind="latency", target="prospects.query", seconds=0.3, times=10_000)
+    )
+    expected = emu.store.ids("prospects", deleted=False)
+
+    def read(_: int) -> list[int]:
+        return [r["id"] for r in client.query("prospects", ["id"], limit=500)]
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(read, range(8)))
+    assert all(ids == expected for ids in results)
+    assert 1 < arrived.peak <= 5, arrived.peak
+    stats = emu.server.stats()
+    assert stats["statuses"] == {"200": stats["total_requests"]}  # no 66 answer, nothing else
+    assert client.stats.retries == 0
 
 
 @pytest.mark.slow

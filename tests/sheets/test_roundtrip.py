@@ -8,19 +8,26 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
+from sheetsync.diff import Diff, diff, normalise_key
+from sheetsync.plan import build_plan
 from sheetsync.sheets import (
+    Cell,
     CellRun,
     Link,
     NumberFormat,
     SheetsGateway,
+    SheetSnapshot,
     SheetWrite,
     Table,
     cells_equal,
 )
 from sheetsync.sheets.table import a1
+from sheetsync.transform import ColumnSpec, RowMaker
+from sheetsync.transform import row as transform_row
 
 from .conftest import MAPPING, WORKSHEET
 
@@ -183,3 +190,120 @@ def test_a_tab_with_sheet_id_0_is_written_without_naming_it(
     assert [row[0] for row in after.rows] == ["key", "p-1"]  # p-2's row deleted
     assert after.rows[1][1] == "changed"
     assert emulator.snapshot(book_id)["sheets"][1]["cells"] == {}  # the other tab untouched
+
+
+LA = ZoneInfo("America/Los_Angeles")
+#: Columns of the types a mapping resolves them to (the key first).
+SPECS = [
+    ColumnSpec("Prospect ID", "id", "integer", LA),
+    ColumnSpec("Phone", "phone", "text", LA),
+    ColumnSpec("Zip", "zip", "text", LA),
+    ColumnSpec("Mobile", "mobile__c", "text", LA),
+    ColumnSpec("Website", "website", "text", LA),
+    ColumnSpec("Job title", "jobTitle", "text", LA),
+    ColumnSpec("Comments", "comments", "text", LA),
+    ColumnSpec("CRM id", "salesforceId", "text", LA),
+    ColumnSpec("Big number", "bigNumber__c", "integer", LA),
+    ColumnSpec("First name", "firstName", "text", LA),
+    ColumnSpec("Source", "source", "text", LA),
+    ColumnSpec("Birthday", "birthday__c", "date", LA),
+    ColumnSpec("Last activity", "lastActivityAt", "datetime", LA),
+    ColumnSpec("Score", "score", "integer", LA),
+    ColumnSpec("Grade points", "gradePoints__c", "number", LA),
+    ColumnSpec("Do not email", "isDoNotEmail", "boolean", LA),
+    ColumnSpec("Notes", "notes", "text", LA),
+]
+#: Pardot-like records (values as the v5 JSON carries them).
+RECORDS: list[dict[str, Any]] = [
+    {
+        "id": 1001,
+        "phone": "0312345678",
+        "zip": "01234",
+        "mobile__c": "+81 3-1234-5678",
+        "website": '=HYPERLINK("http://x.example","y")',
+        "jobTitle": "-VP-",
+        "comments": "@home",
+        "salesforceId": "123456789012345678",
+        "bigNumber__c": 123456789012345678,
+        "firstName": "Zoë 🚀",
+        "source": "TRUE",
+        "birthday__c": "2024-01-05",
+        "lastActivityAt": "2024-01-05T09:15:07-08:00",
+        "score": 53,
+        "gradePoints__c": 12.5,
+        "isDoNotEmail": True,
+        "notes": None,
+    },
+    {
+        "id": 1002,
+        "phone": "",
+        "zip": None,
+        "mobile__c": None,
+        "website": None,
+        "jobTitle": "",
+        "comments": None,
+        "salesforceId": None,
+        "bigNumber__c": None,
+        "firstName": "Ann",
+        "source": None,
+        "birthday__c": None,
+        "lastActivityAt": "2024-07-01T00:00:00+09:00",  # another offset, summer time in LA
+        "score": 0,
+        "gradePoints__c": -0.25,
+        "isDoNotEmail": False,
+        "notes": "",
+    },
+]
+
+
+def test_transformed_records_read_back_with_an_empty_diff(
+    gateway: SheetsGateway, book_id: str
+) -> None:
+    """Records -> the product's transform -> diff and plan against the empty sheet -> the
+    gateway writes -> the gateway reads back -> the diff against the same transform output
+    finds nothing to change: no value is reinterpreted on the way through Google."""
+    rows = RowMaker(SPECS).rows(RECORDS)
+    assert rows == [transform_row(r, SPECS) for r in RECORDS]
+    shown = dict(zip([s.header for s in SPECS], rows[0], strict=True))
+    # The transform kept text as text and typed the rest (else the round trip proves little).
+    for spec in SPECS[1:11]:
+        assert shown[spec.header] == str(RECORDS[0][spec.field]), spec.header
+    assert shown["Birthday"] == serial(date(2024, 1, 5))
+    assert shown["Last activity"] == serial(datetime(2024, 1, 5, 9, 15, 7))
+    assert (shown["Score"], shown["Grade points"], shown["Do not email"]) == (53, 12.5, True)
+    assert shown["Notes"] is None and rows[1][1] is None
+
+    headers = [spec.header for spec in SPECS]
+    desired: dict[str, tuple[Cell, ...]] = {}
+    for cells in rows:
+        key = normalise_key(cells[0])
+        assert key is not None
+        desired[key] = cells
+
+    def diff_against(snap: SheetSnapshot) -> Diff:
+        table = Table.from_snapshot(snap)
+        return diff(table, headers, 0, desired, {}, full=True, on_delete="remove")
+
+    book = gateway.open(book_id)
+    snap = gateway.read(book, WORKSHEET, MAPPING)
+    first = diff_against(snap)
+    assert len(first.new_rows) == len(RECORDS)
+    plan = build_plan(
+        first,
+        formats=[spec.format_for_new_rows for spec in SPECS],
+        used_rows=len(snap.rows),
+        grid_rows=snap.row_count,
+        grid_cols=snap.col_count,
+        other_cells=0,
+        max_remove_percent=20,
+        force=False,
+    )
+    gateway.apply(snap, plan.write, "batch-1")
+
+    snap = gateway.read(book, WORKSHEET, MAPPING)
+    again = diff_against(snap)
+    assert [(c.header, c.key, c.old, c.new) for c in again.changes] == []
+    assert again.new_rows == [] and again.removed_rows == [] and again.marked_rows == []
+    assert again.empty
+    table = Table.from_snapshot(snap)
+    assert [table.row(n)[: len(SPECS)] for n in (2, 3)] == [list(r) for r in rows]

@@ -21,6 +21,7 @@ required one is 153; updating a recycle-bin record is 219. Prospect e-mails need
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import re
 import threading
@@ -38,7 +39,7 @@ from .exports import Exports
 from .fields import FieldNode, parse_paths, render_json, split_fields
 from .generator import INTEGRATION_USER_ID, generate
 from .query import PageTokens, bad_param, parse_deleted, parse_query, run_page
-from .schema import Field
+from .schema import Field, ObjectSchema
 from .store import Record, Store, deleted_matches, is_deleted
 
 TOKEN_PATH = "/services/oauth2/token"
@@ -50,6 +51,7 @@ _WRITE_DEFAULT_FIELDS = {
     "list-memberships": ["id", "listId", "prospectId"],
 }
 _CREATE_ONLY = {"list-memberships": frozenset({"listId", "prospectId"})}
+_MEMBERSHIP_FILTERS = frozenset({"listId", "prospectId"})
 _TYPE_WORDS = {
     "int": "an integer",
     "float": "a number",
@@ -314,7 +316,7 @@ class PardotApp(EmulatorApp):
             state = self.page_tokens.resolve(token, collection, now, ttl)
             spec, resume, chain_count = state.spec, state.resume, state.chain_count
         else:
-            spec = parse_query(self.store.schemas[collection], query)
+            spec = parse_query(self._query_schema(collection), query)
             resume, chain_count = None, 0
         with self.store.lock:
             page = run_page(
@@ -341,6 +343,15 @@ class PardotApp(EmulatorApp):
             self.warnings["203"] += 1
         body = {"nextPageToken": page.token, "nextPageUrl": next_url, "values": values}
         return Response.json(200, body, headers)
+
+    def _query_schema(self, collection: str) -> ObjectSchema:
+        """The schema a query is parsed with: without the membership filters when they are
+        switched off (``membership_filters``), so that they are unknown filters (51)."""
+        schema = self.store.schemas[collection]
+        if collection != "list-memberships" or self.config.membership_filters:
+            return schema
+        kept = {k: v for k, v in schema.filters.items() if k not in _MEMBERSHIP_FILTERS}
+        return dataclasses.replace(schema, filters=kept)
 
     def _read(self, request: Request, collection: str, record_id: int) -> Response:
         _only_params(request, {"fields", "deleted"})

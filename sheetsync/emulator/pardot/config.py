@@ -20,3 +20,6 @@ class PardotEmulatorConfig:
     export_polls_until_complete: int = 2
     export_rows_per_file: int = 50_000
     business_unit_id: str = DEFAULT_BUSINESS_UNIT_ID
+    # list-memberships filters by listId and prospectId (UNCONFIRMED in the spec): False makes
+    # them unknown filters, refused with code 51 like any other.
+    membership_filters: bool = True

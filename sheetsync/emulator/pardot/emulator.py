@@ -12,6 +12,10 @@ clock's start, so pass ``start=`` for data that is identical run after run.
 Stats: besides the base keys, ``server.stats()`` has ``warnings`` (``{"203": n}``: chain-cap
 warnings sent) and ``api_usage`` (``{"today": n, "daily_limit": x}``); ``emu.warnings_sent`` is
 the same counter.
+
+``membership_filters=False``: ``list-memberships`` queries refuse the ``listId`` and
+``prospectId`` filters as unknown filters (code 51), as a Pardot without them would (the spec
+lists only ``id``, ``createdAt`` and ``updatedAt`` filters there; the two are UNCONFIRMED).
 """
 
 from __future__ import annotations
@@ -75,6 +79,7 @@ class PardotEmulator:
         export_polls_until_complete: int = 2,
         export_rows_per_file: int = 50_000,
         business_unit_id: str = DEFAULT_BUSINESS_UNIT_ID,
+        membership_filters: bool = True,
         host: str = "127.0.0.1",
         port: int = 0,
     ) -> None:
@@ -92,6 +97,7 @@ class PardotEmulator:
             export_polls_until_complete=export_polls_until_complete,
             export_rows_per_file=export_rows_per_file,
             business_unit_id=business_unit_id,
+            membership_filters=membership_filters,
         )
         self.clock = Clock(start)
         anchor = to_epoch(start) if start is not None else to_epoch(self.clock.now())

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from sheetsync.emulator.pardot import PardotEmulator
 
-from .conftest import Api, error, values
+from .conftest import START, Api, error, values
 
 LA = ZoneInfo("America/Los_Angeles")
 DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2}$")
@@ -176,6 +176,28 @@ def test_name_and_membership_filters(emu: PardotEmulator, api: Api) -> None:
         if (m := emu.store.get("list-memberships", i)) and m["listId"] == list_id
     ]
     assert sorted(m["id"] for m in members) == expected
+
+
+def test_membership_filters_can_be_switched_off(pardot_emulator: Any) -> None:
+    """``membership_filters=False``: listId and prospectId (with their operators) are unknown
+    filters of list-memberships, refused like any other (51); its other filters still work."""
+    emu = pardot_emulator(prospects=100, seed=7, start=START, membership_filters=False)
+    api = Api(emu)
+    list_id = emu.store.list_id("Hot Prospects")
+    prospect_id = emu.store.ids()[0]
+    for name, value in (
+        ("listId", list_id),
+        ("prospectId", prospect_id),
+        ("listIdGreaterThan", 0),
+    ):
+        status, code, message = error(api.query("list-memberships", fields="id", **{name: value}))
+        assert (status, code) == (400, 51), name
+        assert message.startswith(f"Invalid parameter: {name}."), message
+    every = values(api.pages("list-memberships", fields="id", idGreaterThan=0, limit=1000))
+    assert sorted(m["id"] for m in every) == emu.store.ids("list-memberships")
+    # Only list-memberships lost them: prospects still filter by id.
+    assert api.query("prospects", fields="id", id=prospect_id).status_code == 200
+    api.close()
 
 
 def test_at_most_three_filtered_fields(api: Api) -> None:
