@@ -20,12 +20,14 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check sheetsync tests cloudfunction
 	$(BIN)/mypy sheetsync cloudfunction/main.py cloudfunction/package.py cloudfunction/schedules.py
+	$(BIN)/bandit -c pyproject.toml -q -r sheetsync cloudfunction
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
 	$(BIN)/ruff check sheetsync tests cloudfunction
 	$(BIN)/ruff format --check sheetsync tests
 	$(BIN)/mypy sheetsync cloudfunction/main.py cloudfunction/package.py cloudfunction/schedules.py
+	$(BIN)/bandit -c pyproject.toml -q -r sheetsync cloudfunction
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

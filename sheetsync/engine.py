@@ -576,7 +576,8 @@ class Engine:
                 now=now,
                 run_id=run_id,
             )
-            plan.write.extra_requests, side_warnings = side_requests(side)
+            side_write, side_warnings = side_requests(side)
+            side_write.add_to(plan.write)
             report.warnings.extend(w for w in side_warnings if w not in report.warnings)
             account = getattr(self.sheets, "service_account", None)
             locked = protection_problem(snap, plan.write, account)
@@ -648,7 +649,7 @@ class Engine:
     def _record_failure(self, mapping: Mapping, report: RunReport) -> None:
         """A run that did not succeed writes only its "Last error" on the status tab (one read
         of that tab, one small unguarded write). Never raises: the run's failure is the news."""
-        assert mapping.status is not None
+        assert mapping.status is not None  # nosec B101  # type narrowing: the caller checked it
         title = mapping.status.worksheet
         try:
             book = self.sheets.open(mapping.spreadsheet_id)

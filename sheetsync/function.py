@@ -69,7 +69,7 @@ from sheetsync.runtime import build_runtime, mappings_from
 from sheetsync.settings import Settings, SettingsError
 from sheetsync.sheets import SheetsError
 
-SECRET_HEADER = "X-Sheetsync-Secret"
+SECRET_HEADER = "X-Sheetsync-Secret"  # nosec B105  # the header's name; the secret is a setting
 JOB_HEADER = "X-CloudScheduler-JobName"
 SCHEDULE_TIME_HEADER = "X-CloudScheduler-ScheduleTime"
 TRACE_HEADER = "X-Cloud-Trace-Context"

@@ -13,7 +13,8 @@ credentials goes without a token).
 from __future__ import annotations
 
 import dataclasses
-import subprocess
+import shutil
+import subprocess  # nosec B404  # runs the user's gcloud CLI only (gcloud_identity_token)
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -83,9 +84,12 @@ def fetch_id_token(audience: str) -> str:
 
 def gcloud_identity_token(_audience: str) -> str:
     """The signed-in gcloud user's identity token (Cloud Run accepts it for invokers)."""
+    gcloud = shutil.which("gcloud")
+    if gcloud is None:
+        raise ResyncError("cannot run gcloud (it is not on the PATH)")
     try:
-        result = subprocess.run(
-            ["gcloud", "auth", "print-identity-token"],
+        result = subprocess.run(  # nosec B603  # fixed argv, no shell, gcloud found on PATH
+            [gcloud, "auth", "print-identity-token"],
             capture_output=True,
             text=True,
             timeout=60,

@@ -252,10 +252,11 @@ class Settings(BaseSettings):
                 f"{env_name('pardot_url')} is production (pi.pardot.com): sandboxes use "
                 "https://pi.demo.pardot.com"
             )
+        # Type narrowing only: the checks above raised SettingsError for anything missing.
         if flow == "jwt":
-            assert self.private_key is not None
+            assert self.private_key is not None  # nosec B101
             _check_private_key(self.private_key)
-        assert self.pardot_business_unit_id and self.client_id  # checked above
+        assert self.pardot_business_unit_id and self.client_id  # nosec B101
         return PardotConfig(
             pardot_url=self.pardot_url,
             business_unit_id=self.pardot_business_unit_id,

@@ -11,7 +11,7 @@ import contextlib
 import json
 import os
 import signal
-import subprocess
+import subprocess  # nosec B404  # starts this package's own emulator and worker processes
 import sys
 import tempfile
 import threading
@@ -71,7 +71,7 @@ def emulator_process(prospects: int, seed: int, *, timeout: float) -> Iterator[E
     command = [sys.executable, "-m", "sheetsync.bench.server"]
     command += ["--prospects", str(prospects), "--seed", str(seed)]
     with tempfile.TemporaryFile("w+", encoding="utf-8") as log:
-        process = subprocess.Popen(
+        process = subprocess.Popen(  # nosec B603  # our interpreter, fixed argv, no shell
             command,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
@@ -81,7 +81,7 @@ def emulator_process(prospects: int, seed: int, *, timeout: float) -> Iterator[E
             start_new_session=True,
         )
         try:
-            assert process.stdout is not None
+            assert process.stdout is not None  # nosec B101  # type narrowing: stdout=PIPE
             line = _first_line(process.stdout, timeout)
             if not line:
                 state = "did not start in time" if line is None else "exited"
@@ -111,7 +111,7 @@ def _stop(process: subprocess.Popen[str]) -> None:
 def run_worker(task: Mapping[str, Any], env: Mapping[str, str], *, timeout: float) -> Any:
     """Run one task in a fresh ``python -m sheetsync.bench.worker``; its JSON answer."""
     try:
-        done = subprocess.run(
+        done = subprocess.run(  # nosec B603  # our interpreter, fixed argv, no shell
             [sys.executable, "-m", "sheetsync.bench.worker"],
             input=json.dumps(task),
             capture_output=True,

@@ -91,7 +91,7 @@ class _Bench:
         self.pardot_url = env["SHEETSYNC_PARDOT_URL"]
         self.sheets_url = env["SHEETSYNC_SHEETS_URL"]
         self.sheets = client_for_url(self.sheets_url)
-        self.rng = random.Random(params.seed)
+        self.rng = random.Random(params.seed)  # nosec B311  # reproducible benchmark data
         self.scenarios: dict[str, dict[str, Any]] = {}
         self.disagreements: list[str] = []
 

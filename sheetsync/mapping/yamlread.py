@@ -272,7 +272,7 @@ def read_value(text: str) -> Any:
     text = text.strip()
     if text[:1] in ("[", "{", '"', "'"):
         try:
-            return yaml.load(text, Loader=MappingLoader)  # a SafeLoader subclass
+            return yaml.load(text, Loader=MappingLoader)  # nosec B506  # a SafeLoader subclass
         except yaml.YAMLError as exc:
             problem = exc.problem if isinstance(exc, yaml.MarkedYAMLError) else None
             raise ValueError(f"cannot read the value {text!r}: {problem or exc}") from None

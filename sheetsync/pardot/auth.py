@@ -103,17 +103,35 @@ class ClientCredentialsFlow:
 def flow_for(config: PardotConfig) -> TokenFlow:
     """The token flow the settings choose (they were checked for completeness already)."""
     if config.auth_flow == "jwt":
-        assert config.username and config.private_key
+        if not (config.username and config.private_key):
+            raise ValueError("the jwt flow needs a username and a private key")
         return JwtBearerFlow(config.client_id, config.username, config.private_key, config.audience)
     if config.auth_flow == "refresh_token":
-        assert config.client_secret and config.refresh_token
+        if not (config.client_secret and config.refresh_token):
+            raise ValueError("the refresh_token flow needs a client secret and a refresh token")
         return RefreshTokenFlow(config.client_id, config.client_secret, config.refresh_token)
-    assert config.client_secret
+    if not config.client_secret:
+        raise ValueError("the client_credentials flow needs a client secret")
     return ClientCredentialsFlow(config.client_id, config.client_secret)
 
 
 # Salesforce answers a concurrent refresh with invalid_grant and this text; it is worth a retry.
 _RETRYABLE_GRANT_TEXT = ("already being processed",)
+
+
+def _grant_hint(flow: str) -> str:
+    """What to check when Salesforce answers ``invalid_grant`` to a flow."""
+    if flow == "jwt":
+        return (
+            "check SHEETSYNC_USERNAME, that the certificate of SHEETSYNC_PRIVATE_KEY is uploaded "
+            "to the connected app, that the user is pre-authorized, and "
+            "SHEETSYNC_SALESFORCE_AUDIENCE (login vs test)"
+        )
+    if flow == "refresh_token":
+        return "the refresh token is expired or revoked: issue a new one (SHEETSYNC_REFRESH_TOKEN)"
+    if flow == "client_credentials":
+        return "check the connected app's client credentials flow and its run-as user"
+    return ""
 
 
 def token_error(status: int, body: Mapping[str, object] | None, flow: str) -> Exception:
@@ -125,15 +143,7 @@ def token_error(status: int, body: Mapping[str, object] | None, flow: str) -> Ex
     hint = {
         "invalid_client_id": "check SHEETSYNC_CLIENT_ID (the connected app's consumer key)",
         "invalid_client": "check SHEETSYNC_CLIENT_SECRET",
-        "invalid_grant": {
-            "jwt": "check SHEETSYNC_USERNAME, that the certificate of SHEETSYNC_PRIVATE_KEY is "
-            "uploaded to the connected app, that the user is pre-authorized, and "
-            "SHEETSYNC_SALESFORCE_AUDIENCE (login vs test)",
-            "refresh_token": "the refresh token is expired or revoked: issue a new one "
-            "(SHEETSYNC_REFRESH_TOKEN)",
-            "client_credentials": "check the connected app's client credentials flow and its "
-            "run-as user",
-        }.get(flow, ""),
+        "invalid_grant": _grant_hint(flow),
         "unsupported_grant_type": "the connected app does not allow this flow",
     }.get(error, "")
     text = f"Salesforce refused the {flow} token request: {error}"

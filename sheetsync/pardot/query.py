@@ -241,15 +241,15 @@ class Query:
         path = f"{API_PREFIX}{self.collection}"
         fields = ",".join(self._request_fields)
         url: str = path
-        params: dict[str, str] | None = {
+        first: dict[str, str] = {
             "fields": fields,
             "limit": str(self.limit),
             "orderBy": f"{segment.order} ASC",
             **segment.filters,
         }
         if self.deleted is not None:
-            assert params is not None
-            params["deleted"] = self.deleted
+            first["deleted"] = self.deleted
+        params: dict[str, str] | None = first
         count = 0
         while True:
             try:

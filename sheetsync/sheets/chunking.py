@@ -2,9 +2,16 @@
 
 Google recommends request bodies under 2 MB. A write that fits goes in one batch. A larger
 one is cut at row boundaries (a row's cells are never split across batches, so no row is ever
-half-written), in row order: grid growth goes in the first batch; row deletions (bottom-up)
-and the state after all cells, the state in the very last batch. A single row larger than the
-budget gets a batch of its own (Google's hard limit is far higher).
+half-written), in row order: grid growth (and other tabs' ``first_requests``) goes in the first
+batch; row deletions (bottom-up), the write's other ``extra_requests`` and the state after all
+cells, the state in the very last batch. That tail travels whole in one batch unless it alone
+passes the budget. A single row larger than the budget gets a batch of its own (Google's hard
+limit is far higher).
+
+What belongs with particular rows (``RowRequests``: the change history's lines for a row's
+changes, fill-down formulas of a new row) travels in the batch that writes those rows, so a
+write stopped between batches (a failure, a deadline, a killed process) never leaves rows
+without their history lines or formulas, nor lines for rows it did not write.
 
 Sizes are estimated per row from the exact encoded cells plus a per-request allowance, and each
 built batch is measured; one that still comes out over budget is split again.
@@ -12,9 +19,9 @@ built batch is measured; one that still comes out over budget is split again.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from .batch import (
     append_requests,
@@ -33,6 +40,25 @@ GUARD_RESERVE = 1_000
 #: Allowance for the JSON around a block that starts a new request.
 _REQUEST_OVERHEAD = 220
 _ROW_OVERHEAD = 16
+
+
+class RowRequests(Protocol):
+    """Subrequests (other tabs, other columns) that belong with some rows of a write: each
+    batch carries those of the rows it writes, after the rows' cells. Rows are 0-based indices
+    of the grid as read (before the write's deletions), as in :class:`CellRun`."""
+
+    def rows(self) -> Iterable[int]:
+        """The rows that have requests."""
+        ...
+
+    def cost(self, row: int) -> int:
+        """Estimated JSON bytes of a row's requests (built batches are measured anyway)."""
+        ...
+
+    def requests(self, rows: Sequence[int]) -> list[dict[str, Any]]:
+        """The requests for exactly these rows (ascending; the rows of one batch, which come
+        after those of every earlier batch)."""
+        ...
 
 
 @dataclass
@@ -68,6 +94,9 @@ def body_size(requests: Sequence[dict[str, Any]]) -> int:
     return len(compact_json({"requests": list(requests)}))
 
 
+_EMPTY = len(b'{"requests":[]}')  # the body of a batch without requests
+
+
 def _request_size(request: dict[str, Any]) -> int:
     return len(compact_json(request)) + 1
 
@@ -82,6 +111,9 @@ def plan_chunks(
     delete_rows: Sequence[int],
     state_request: dict[str, Any] | None,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    extra_requests: Sequence[dict[str, Any]] = (),
+    first_requests: Sequence[dict[str, Any]] = (),
+    row_requests: RowRequests | None = None,
 ) -> list[Chunk]:
     """The batches (without their guard requests) that apply a checked write, in order."""
     return list(
@@ -94,6 +126,9 @@ def plan_chunks(
             delete_rows=delete_rows,
             state_request=state_request,
             max_bytes=max_bytes,
+            extra_requests=extra_requests,
+            first_requests=first_requests,
+            row_requests=row_requests,
         )
     )
 
@@ -109,15 +144,23 @@ def iter_chunks(
     state_request: dict[str, Any] | None,
     max_bytes: int = DEFAULT_MAX_BYTES,
     extra_requests: Sequence[dict[str, Any]] = (),
+    first_requests: Sequence[dict[str, Any]] = (),
+    row_requests: RowRequests | None = None,
 ) -> Iterator[Chunk]:
     """:func:`plan_chunks`, one batch at a time: a big write is never all in memory at once
-    (the caller sends each batch before the next one is built)."""
+    (the caller sends each batch before the next one is built).
+
+    ``first_requests`` go in the first batch, after the grid growth; ``extra_requests`` after
+    the deletions, before the state; ``row_requests`` with the rows they belong to."""
     budget = max(max_bytes - GUARD_RESERVE, 1)
     by_row: dict[int, tuple[list[CellRun], list[CellNote]]] = {}
     for run in runs:
         by_row.setdefault(run.row, ([], []))[0].append(run)
     for note in notes:
         by_row.setdefault(note.row, ([], []))[1].append(note)
+    if row_requests is not None:
+        for row in row_requests.rows():
+            by_row.setdefault(row, ([], []))
     rows = sorted(by_row)
 
     tail: list[tuple[dict[str, Any], int, bool]] = [
@@ -127,11 +170,11 @@ def iter_chunks(
     tail += [(request, 0, False) for request in extra_requests]  # after deletions, as planned
     if state_request is not None:
         tail.append((state_request, 0, True))
-    growth = append_requests(sheet_id, grow_rows, grow_cols)
+    growth = [*append_requests(sheet_id, grow_rows, grow_cols), *first_requests]
 
     pending: Chunk | None = None  # built, not yet handed out: the tail may join the last one
-    for group in _group_rows(rows, by_row, budget):
-        for chunk in _build(sheet_id, group, by_row, budget):
+    for group in _group_rows(rows, by_row, budget, row_requests):
+        for chunk in _build(sheet_id, group, by_row, budget, row_requests):
             if growth:
                 chunk.prepend(growth)
                 growth = []
@@ -142,20 +185,25 @@ def iter_chunks(
         pending = Chunk()
         if growth:
             pending.prepend(growth)
-    size = pending.size if pending is not None else 0
+    if pending is None:
+        return
+    size = pending.size
+    whole = sum(_request_size(request) for request, _, _ in tail)
+    if pending.requests and size + whole > budget >= _EMPTY + whole:
+        # The tail (deletions, other tabs, state) fits in a batch of its own: keep it whole.
+        yield pending
+        pending, size = Chunk(), _EMPTY
     for request, deleted, is_state in tail:
-        assert pending is not None
         extra = _request_size(request)
         if size + extra > budget and pending.requests:
             yield pending
             pending = Chunk()
-            size = body_size([])
+            size = _EMPTY
         pending.append(request)
         pending.rows_deleted += deleted
         pending.has_state = pending.has_state or is_state
         size += extra
-    if pending is not None:
-        yield pending
+    yield pending
 
 
 def _span_length(request: dict[str, Any]) -> int:
@@ -211,6 +259,7 @@ def _group_rows(
     rows: Sequence[int],
     by_row: dict[int, tuple[list[CellRun], list[CellNote]]],
     budget: int,
+    row_requests: RowRequests | None = None,
 ) -> Iterator[list[int]]:
     current: list[int] = []
     used = 0
@@ -218,11 +267,14 @@ def _group_rows(
     for row in rows:
         if current and current[-1] != row - 1:
             previous = set()  # blocks only continue on the very next row
+        extra = row_requests.cost(row) if row_requests is not None else 0
         cost, open_blocks = _row_cost(*by_row[row], previous)
+        cost += extra
         if current and used + cost > budget:
             yield current
             current, used = [], 0
             cost, open_blocks = _row_cost(*by_row[row], set())
+            cost += extra
         current.append(row)
         used += cost
         previous = open_blocks
@@ -235,6 +287,7 @@ def _build(
     rows: list[int],
     by_row: dict[int, tuple[list[CellRun], list[CellNote]]],
     budget: int,
+    row_requests: RowRequests | None = None,
 ) -> list[Chunk]:
     runs = [run for row in rows for run in by_row[row][0]]
     notes = [note for row in rows for note in by_row[row][1]]
@@ -243,6 +296,7 @@ def _build(
             *cell_requests(sheet_id, runs),
             *format_requests(sheet_id, runs),
             *note_requests(sheet_id, notes),
+            *(row_requests.requests(rows) if row_requests is not None else ()),
         ],
         cells=sum(len(r.values) for r in runs),
         notes=len(notes),
@@ -250,6 +304,6 @@ def _build(
     if chunk.size <= budget or len(rows) == 1:
         return [chunk]
     half = len(rows) // 2
-    return _build(sheet_id, rows[:half], by_row, budget) + _build(
-        sheet_id, rows[half:], by_row, budget
+    return _build(sheet_id, rows[:half], by_row, budget, row_requests) + _build(
+        sheet_id, rows[half:], by_row, budget, row_requests
     )

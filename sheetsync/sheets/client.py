@@ -99,8 +99,7 @@ def build_client(
     credentials = load_credentials(settings.google_credentials)
     client = gspread.Client(auth=credentials, http_client=GatewayHTTPClient)
     client.set_timeout(timeout)
-    http = client.http_client
-    assert isinstance(http, GatewayHTTPClient)
+    http = _gateway_http(client)
     http.pacer = shared_pacer(f"google {account_email(client) or 'default'}", limits)
     return client
 
@@ -119,12 +118,19 @@ def client_for_url(
         raise CredentialsError(f"anonymous access is only allowed to a loopback URL, not {url}")
     anonymous = AnonymousCredentials()  # type: ignore[no-untyped-call]
     client = gspread.Client(auth=anonymous, http_client=GatewayHTTPClient)
-    http = client.http_client
-    assert isinstance(http, GatewayHTTPClient)
+    http = _gateway_http(client)
     http.base_url = url.rstrip("/")
     http.pacer = pacer
     client.set_timeout(timeout)
     return client
+
+
+def _gateway_http(client: gspread.Client) -> GatewayHTTPClient:
+    """The client's HTTP client, the counting one it was built with."""
+    http = client.http_client
+    if not isinstance(http, GatewayHTTPClient):  # gspread did not use the class it was given
+        raise TypeError(f"gspread built a {type(http).__name__}, not a GatewayHTTPClient")
+    return http
 
 
 def account_email(client: gspread.Client) -> str | None:

@@ -239,7 +239,7 @@ class SheetsGateway:
         found: dict[str, TabRead] = {}
         for name, tab_rows in zip(names, answers, strict=True):
             sheet = info.sheet(name)
-            assert sheet is not None
+            assert sheet is not None  # nosec B101  # type narrowing: names are tabs that exist
             found[name] = TabRead(sheet.sheet_id, name, sheet.row_count, sheet.col_count, tab_rows)
         return rows, found
 
@@ -377,6 +377,8 @@ class SheetsGateway:
             state_request=state,
             max_bytes=self.max_request_bytes,
             extra_requests=write.extra_requests,
+            first_requests=write.first_requests,
+            row_requests=write.row_requests,
         )
         metadata_id = version_metadata_id(snap.spreadsheet_id, snap.sheet_id)
         previous = snap.version

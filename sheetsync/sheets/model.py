@@ -18,7 +18,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .chunking import RowRequests
 
 CellValue = str | int | float | bool | None
 
@@ -102,9 +105,14 @@ class SheetWrite:
     delete_rows: list[int] = field(default_factory=list)
     state: dict[str, Any] | None = None
     # Ready-made batchUpdate subrequests (other tabs: status, change history; fill-down
-    # copyPaste). Sent in the last batch after the rows and deletions, before the state, so
-    # their indices are those of the grid after this write's deletions.
+    # copyPaste). Sent after the rows and deletions, before the state (in its batch unless
+    # they pass the batch budget), so their indices are those of the grid after the deletions.
     extra_requests: list[dict[str, Any]] = field(default_factory=list)
+    # Subrequests sent in the first batch, after the grid growth (a new history tab, say).
+    first_requests: list[dict[str, Any]] = field(default_factory=list)
+    # Subrequests that belong with some rows (their change-history lines, a new row's fill-down
+    # formulas): sent in the batch that writes those rows. Indices: the grid as read.
+    row_requests: RowRequests | None = None
 
 
 @dataclass

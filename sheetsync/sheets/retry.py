@@ -147,7 +147,7 @@ def to_sheets_error(
             else "share the spreadsheet (Editor) with the service account sheetsync runs as"
         )
         error = make(NotShared, f"failed: no access (403); {who}")
-        assert isinstance(error, NotShared)
+        assert isinstance(error, NotShared)  # nosec B101  # type narrowing: made just above
         error.account_email = account_email
         return error
     if status == 429:

@@ -1,20 +1,23 @@
 """What a run adds to its write for the sheet's users: fill-down formulas, the change history
 and the status line. Pure: the engine passes what it planned, gets batchUpdate subrequests that
-travel in the same guarded, atomic write as the data (``SheetWrite.extra_requests``).
+travel in the same guarded write as the data (:class:`SideWrite`): in its first batch (new
+tabs), with the rows they belong to (history lines, a new row's formulas), or after the
+deletions, in the batch carrying the state (the status line, lines of removed rows).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from collections.abc import Mapping as AnyMapping
-from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 from sheetsync.diff import Diff, normalise_key
 from sheetsync.mapping import Mapping
 from sheetsync.plan import Plan
-from sheetsync.sheets.model import Cell, CellValue, Link, SheetSnapshot
+from sheetsync.sheets.chunking import RowRequests
+from sheetsync.sheets.model import Cell, CellValue, Link, SheetSnapshot, SheetWrite
 from sheetsync.sheets.table import Table
 
 from .changelog import ROW_ADDED, ROW_REMOVED, Entry, changelog_requests
@@ -75,14 +78,44 @@ class PlannedRun:
     run_id: str
 
 
-def side_requests(run: PlannedRun) -> tuple[list[dict[str, Any]], list[str]]:
+@dataclass
+class SideWrite:
+    """The side features' subrequests, by where they travel in the write."""
+
+    first: list[dict[str, Any]] = field(default_factory=list)
+    rows: list[RowRequests] = field(default_factory=list)
+    last: list[dict[str, Any]] = field(default_factory=list)
+
+    def add_to(self, write: SheetWrite) -> None:
+        write.first_requests = list(self.first)
+        write.row_requests = _Together(self.rows) if self.rows else None
+        write.extra_requests = list(self.last)
+
+
+class _Together:
+    """Several features' row requests as one (each batch: the first feature's, then the next)."""
+
+    def __init__(self, parts: Sequence[RowRequests]) -> None:
+        self.parts = list(parts)
+
+    def rows(self) -> Iterable[int]:
+        return sorted({row for part in self.parts for row in part.rows()})
+
+    def cost(self, row: int) -> int:
+        return sum(part.cost(row) for part in self.parts)
+
+    def requests(self, rows: Sequence[int]) -> list[dict[str, Any]]:
+        return [request for part in self.parts for request in part.requests(rows)]
+
+
+def side_requests(run: PlannedRun) -> tuple[SideWrite, list[str]]:
     """(subrequests, warnings) for the features the mapping asks for; nothing when none."""
     mapping = run.mapping
-    requests: list[dict[str, Any]] = []
+    write = SideWrite()
     warnings: list[str] = []
     if mapping.fill_down:
         layout = run.result.layout
-        filled, warned = fill_down_requests(
+        with_rows, after, warned = fill_down_requests(
             run.table,
             mapping.fill_down,
             sheet_id=run.snap.sheet_id,
@@ -91,11 +124,13 @@ def side_requests(run: PlannedRun) -> tuple[list[dict[str, Any]], list[str]]:
             new_rows=len(run.result.new_rows),
             deleted=run.plan.write.delete_rows,
         )
-        requests += filled
+        if with_rows is not None:
+            write.rows.append(with_rows)
+        write.last += after
         warnings += warned
     if mapping.changelog is not None:
         title = mapping.changelog.worksheet
-        requests += changelog_requests(
+        lines = changelog_requests(
             title,
             run.snap.tabs.get(title),
             run.snap.sheet_ids,
@@ -105,6 +140,10 @@ def side_requests(run: PlannedRun) -> tuple[list[dict[str, Any]], list[str]]:
             run_id=run.run_id,
             id_header="Campaign ID" if mapping.source.object == "campaigns" else "Prospect ID",
         )
+        write.first += lines.first
+        if lines.rows is not None:
+            write.rows.append(lines.rows)
+        write.last += lines.last
     tab = status_tab(mapping, run.snap)
     if tab is not None:
         plan = run.plan
@@ -116,8 +155,8 @@ def side_requests(run: PlannedRun) -> tuple[list[dict[str, Any]], list[str]]:
             removed=plan.rows_removed + plan.rows_marked,
             next_run=next_run_text(mapping, run.now),
         )
-        requests += tab.success(line)
-    return requests, warnings
+        write.last += tab.success(line)
+    return write, warnings
 
 
 def history(run: PlannedRun) -> list[Entry]:
@@ -145,13 +184,19 @@ def history(run: PlannedRun) -> list[Entry]:
         kind = kinds.get(change.header, "text")
         entries.append(
             Entry(
-                record_id, email, change.header, _shown(change.old, kind), _shown(change.new, kind)
+                record_id,
+                email,
+                change.header,
+                _shown(change.old, kind),
+                _shown(change.new, kind),
+                row=change.row - 1,
             )
         )
-    for cells in run.result.new_rows:
+    first_new = max(len(run.snap.rows), layout.header_row)  # as the plan places new rows
+    for offset, cells in enumerate(run.result.new_rows):
         key = normalise_key(cells[run.key]) or ""
         record_id, email = identity(key, None, cells)
-        entries.append(Entry(record_id, email, "", None, ROW_ADDED))
+        entries.append(Entry(record_id, email, "", None, ROW_ADDED, row=first_new + offset))
     for number, key, reason in sorted(run.result.removed_rows):
         record_id, email = identity(key, number, None)
         entries.append(Entry(record_id, email, "", None, f"{ROW_REMOVED} ({reason})"))

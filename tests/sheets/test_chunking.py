@@ -124,3 +124,78 @@ def test_nothing_to_do_is_no_batch() -> None:
     assert (
         plan_chunks(0, [], [], grow_rows=0, grow_cols=0, delete_rows=[], state_request=None) == []
     )
+
+
+class Marks:
+    """Row requests for the tests: one marker request per anchored row."""
+
+    def __init__(self, rows: list[int], cost: int = 300) -> None:
+        self.anchored = rows
+        self.each = cost
+
+    def rows(self) -> list[int]:
+        return self.anchored
+
+    def cost(self, row: int) -> int:
+        return self.each
+
+    def requests(self, rows: Any) -> list[dict[str, Any]]:
+        wanted = set(self.anchored)
+        return [{"copyPaste": {"mark": row, "pad": "m" * 250}} for row in rows if row in wanted]
+
+
+def marks_of(chunk_requests: list[dict[str, Any]]) -> set[int]:
+    return {r["copyPaste"]["mark"] for r in chunk_requests if "copyPaste" in r}
+
+
+def test_row_requests_travel_in_the_batch_of_their_rows() -> None:
+    budget = 20_000
+    runs = [CellRun(r, 0, (f"row {r} " + "x" * 200,)) for r in range(1, 301)]
+    anchored = list(range(1, 301, 3))
+    first = [{"addSheet": {"properties": {"sheetId": 9, "title": "History"}}}]
+    chunks = plan_chunks(
+        0,
+        runs,
+        [],
+        grow_rows=400,
+        grow_cols=0,
+        delete_rows=[],
+        state_request=STATE,
+        max_bytes=budget,
+        first_requests=first,
+        row_requests=Marks(anchored),
+    )
+    assert len(chunks) > 3
+    assert kinds(chunks[0].requests)[:2] == ["appendDimension", "addSheet"]
+    assert not any("addSheet" in kinds(c.requests) for c in chunks[1:])
+    for chunk in chunks:
+        assert marks_of(chunk.requests) == rows_of(chunk.requests) & set(anchored)
+        assert chunk.size <= budget
+        # A row's own requests come after its cells.
+        order = kinds(chunk.requests)
+        if "copyPaste" in order:
+            assert "updateCells" not in order[order.index("copyPaste") :]
+    assert set().union(*(marks_of(c.requests) for c in chunks)) == set(anchored)
+
+
+def test_the_tail_travels_whole_when_it_fits_a_batch() -> None:
+    """Deletions, other tabs' requests and the state: not split over two batches."""
+    budget = 20_000
+    runs = [CellRun(r, 0, ("x" * 300,)) for r in range(1, 140)]
+    extra = [{"updateCells": {"start": {"sheetId": 9, "rowIndex": 1}, "pad": "e" * 3_000}}]
+    chunks = plan_chunks(
+        0,
+        runs,
+        [],
+        grow_rows=0,
+        grow_cols=0,
+        delete_rows=list(range(200, 260, 2)),
+        state_request=STATE,
+        max_bytes=budget,
+        extra_requests=extra * 3,
+    )
+    tails = [i for i, c in enumerate(chunks) if {"deleteDimension"} & set(kinds(c.requests))]
+    assert tails == [len(chunks) - 1]  # every deletion in the last batch, with the state
+    last = kinds(chunks[-1].requests)
+    assert last.count("deleteDimension") == 30 and last[-1] == "createDeveloperMetadata"
+    assert "updateCells" in kinds(chunks[-2].requests)

@@ -42,7 +42,7 @@ from .query import PageTokens, bad_param, parse_deleted, parse_query, run_page
 from .schema import Field, ObjectSchema
 from .store import Record, Store, deleted_matches, is_deleted
 
-TOKEN_PATH = "/services/oauth2/token"
+TOKEN_PATH = "/services/oauth2/token"  # nosec B105  # a URL path, not a password
 API_PREFIX = "/api/v5/"
 CAP_WARNING = "203;Record count for nextPageToken sequence has been exceeded."
 _BU_PATTERN = re.compile(r"^0Uv[0-9A-Za-z]{12}([0-9A-Za-z]{3})?$")

@@ -46,6 +46,7 @@ ORG_ID = "00D5e000000TESTEAA"
 USER_ID = "0055e000000INTGUSR"
 MAX_EXP_AHEAD = 180
 SKEW = 5
+BEARER = "Bearer"  # the token type of every access token issued
 
 
 @dataclass(frozen=True)
@@ -162,7 +163,7 @@ class TokenService:
             "access_token": token,
             "instance_url": base,
             "id": identity,
-            "token_type": "Bearer",
+            "token_type": BEARER,
             "issued_at": issued_at,
             "signature": base64.b64encode(signature).decode(),
             "scope": "pardot_api",

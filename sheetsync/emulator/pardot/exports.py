@@ -106,7 +106,7 @@ class Exports:
             export_id = self._next_id
             self._next_id += 1
         rows = self._snapshot(fields, after, before if before is not None else now, deleted)
-        random.Random(export_id).shuffle(rows)
+        random.Random(export_id).shuffle(rows)  # nosec B311  # test data order, not security
         job = ExportJob(export_id, fields, procedure, include_bom, now, now, rows)
         with self._lock:
             self._jobs[export_id] = job

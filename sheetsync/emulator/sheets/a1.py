@@ -188,7 +188,8 @@ def format_open(title: str, bounds: Bounds, rows: int, cols: int) -> str:
 def format_bounds(bounds: Bounds) -> str:
     """A range as written, open sides left open (``A1001``, ``A:B``, ``5:7``, ``A5:B``)."""
     if bounds.is_single_cell():
-        assert bounds.start_row is not None and bounds.start_col is not None
+        # Type narrowing only: a single cell has both bounds.
+        assert bounds.start_row is not None and bounds.start_col is not None  # nosec B101
         return cell_name(bounds.start_row, bounds.start_col)
     start = (column_letters(bounds.start_col) if bounds.start_col is not None else "") + (
         str(bounds.start_row + 1) if bounds.start_row is not None else ""

@@ -133,7 +133,7 @@ class SheetsApp(EmulatorApp):
         self.metadata_limit = metadata_limit
         self._initial_quota = quota
         self.quota = QuotaMeter(quota)
-        self._rng = random.Random(seed)
+        self._rng = random.Random(seed)  # nosec B311  # emulator ids, seeded for tests
         self._lock = threading.RLock()
         self._books: dict[str, Spreadsheet] = {}
 

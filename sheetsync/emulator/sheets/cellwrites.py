@@ -51,7 +51,7 @@ class CellMask:
                 value = data.get(key)
                 sheet.set_extra(r, c, key, value if value not in (None, "", {}, []) else None)
             else:
-                current = (sheet.extra(r, c) or {}).get(key)
+                current = (sheet.cell_extras(r, c) or {}).get(key)
                 merged = masks.apply(
                     current if isinstance(current, dict) else {},
                     data.get(key) if isinstance(data.get(key), dict) else {},

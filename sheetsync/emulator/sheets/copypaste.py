@@ -72,7 +72,10 @@ def copy_paste(ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
     if end_row > dst.sheet.row_count or end_col > dst.sheet.col_count:
         raise exceeds_grid(dst.sheet, format_bounds(Bounds(dst.r0, end_row, dst.c0, end_col)))
     source = [
-        [(src.sheet.value(r, c), dict(src.sheet.extra(r, c) or {})) for c in range(src.c0, src.c1)]
+        [
+            (src.sheet.value(r, c), dict(src.sheet.cell_extras(r, c) or {}))
+            for c in range(src.c0, src.c1)
+        ]
         for r in range(src.r0, src.r1)
     ]
     for down in range(copies_down):

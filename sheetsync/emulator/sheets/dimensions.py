@@ -115,7 +115,7 @@ def _inherit_formats(sheet: Sheet, dimension: str, source: int, start: int, end:
                 sheet.set_extra(r, c, "userEnteredFormat", fmt)
         return
     for r, row in enumerate(sheet.rows):
-        extra = row.extra(source) if row is not None else None
+        extra = row.cell_extras(source) if row is not None else None
         if extra and "userEnteredFormat" in extra:
             for c in range(start, end):
                 sheet.set_extra(r, c, "userEnteredFormat", extra["userEnteredFormat"])

@@ -40,7 +40,7 @@ class Row:
     def value(self, col: int) -> CellValue:
         return self.values[col] if col < len(self.values) else None
 
-    def extra(self, col: int) -> dict[str, Any] | None:
+    def cell_extras(self, col: int) -> dict[str, Any] | None:
         return self.extras.get(col) if self.extras else None
 
     def is_empty(self) -> bool:
@@ -119,9 +119,9 @@ class Sheet:
         row = self.row(r)
         return row.value(c) if row is not None else None
 
-    def extra(self, r: int, c: int) -> dict[str, Any] | None:
+    def cell_extras(self, r: int, c: int) -> dict[str, Any] | None:
         row = self.row(r)
-        return row.extra(c) if row is not None else None
+        return row.cell_extras(c) if row is not None else None
 
     def set_value(self, r: int, c: int, value: CellValue) -> None:
         if value is None:
@@ -135,14 +135,14 @@ class Sheet:
 
     def set_extra(self, r: int, c: int, key: str, value: Any) -> None:
         """Set (or with None/empty, remove) one CellData field of a cell."""
-        current = self.extra(r, c)
+        current = self.cell_extras(r, c)
         if value is None or value == {} or value == []:
             if current is None or key not in current:
                 return
             row = self.writable(r)
             cell = dict(current)
             del cell[key]
-            assert row.extras is not None
+            assert row.extras is not None  # nosec B101  # type narrowing: current came from it
             if cell:
                 row.extras[c] = cell
             else:

@@ -177,7 +177,9 @@ def _cells(sheet: Sheet, area: dict[str, Any]) -> list[tuple[Any, Any]]:
     r0, c0 = int(area.get("startRowIndex") or 0), int(area.get("startColumnIndex") or 0)
     r1 = min(int(area.get("endRowIndex", sheet.row_count)), max(len(sheet.rows), r0))
     c1 = int(area.get("endColumnIndex", sheet.col_count))
-    return [(sheet.value(r, c), sheet.extra(r, c)) for r in range(r0, r1) for c in range(c0, c1)]
+    return [
+        (sheet.value(r, c), sheet.cell_extras(r, c)) for r in range(r0, r1) for c in range(c0, c1)
+    ]
 
 
 def check_locked(before: Spreadsheet, after: Spreadsheet) -> None:

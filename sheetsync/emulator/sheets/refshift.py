@@ -101,7 +101,7 @@ def _parse(part: str) -> tuple[str, int | None, str, int | None]:
     if column:
         return column.group(1), column_index(column.group(2)), "", None
     row = _ROW.fullmatch(part)
-    assert row is not None
+    assert row is not None  # nosec B101  # type narrowing: the caller matched a reference
     return "", None, row.group(1), int(row.group(2)) - 1
 
 

@@ -157,7 +157,11 @@ class Renderer:
                 elif type(v) is str:
                     append(v)
                 else:
-                    append(self.render(sheet, r, c0 + i, v, row.extra(c0 + i), option, date_option))
+                    append(
+                        self.render(
+                            sheet, r, c0 + i, v, row.cell_extras(c0 + i), option, date_option
+                        )
+                    )
             out.append(rendered)
         while out and not out[-1]:
             out.pop()

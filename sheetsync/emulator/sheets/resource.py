@@ -155,11 +155,11 @@ def grid_data(
                 # Trim by what the cells hold, not by what the mask lets through (as the API
                 # projects a built response).
                 last = max(
-                    (c for c in range(c0, c1) if row.value(c) is not None or row.extra(c)),
+                    (c for c in range(c0, c1) if row.value(c) is not None or row.cell_extras(c)),
                     default=-1,
                 )
                 for c in range(c0, last + 1):
-                    value, extras = row.value(c), row.extra(c)
+                    value, extras = row.value(c), row.cell_extras(c)
                     cells.append(
                         cell_json(renderer, sheet, r, c, value, extras, cell_tree)
                         if value is not None or extras

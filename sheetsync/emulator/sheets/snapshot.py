@@ -54,7 +54,7 @@ def cells(sheet: Sheet) -> dict[str, dict[str, Any]]:
         columns = set(range(len(row.values))) | set(row.extras or {})
         for c in sorted(columns):
             value = row.value(c)
-            extras = row.extra(c)
+            extras = row.cell_extras(c)
             if value is None and not extras:
                 continue
             cell: dict[str, Any] = {}

@@ -245,7 +245,7 @@ def write_matrix(sheet: Sheet, r0: int, c0: int, rows: list[list[Any]], option: 
 
 
 def _default_number_format(sheet: Sheet, r: int, c: int, number_format: dict[str, Any]) -> None:
-    current = (sheet.extra(r, c) or {}).get("userEnteredFormat") or {}
+    current = (sheet.cell_extras(r, c) or {}).get("userEnteredFormat") or {}
     if "numberFormat" not in current:
         sheet.set_extra(r, c, "userEnteredFormat", {**current, "numberFormat": number_format})
 
