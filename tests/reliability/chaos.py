@@ -23,11 +23,25 @@ class PardotActor:
     changed: dict[int, datetime] = field(default_factory=dict)  # prospect -> last change
     gone_since_check: set[int] = field(default_factory=set)  # deleted or left the list
     counts: Counter[str] = field(default_factory=Counter)
+    # prospect -> last change of the record itself (its updatedAt bumped; a list join or leave
+    # changes only a membership)
+    record_changed: dict[int, datetime] = field(default_factory=dict)
+    renamed: set[int] = field(default_factory=set)  # campaigns renamed since the last full run
+    touched: int | None = None  # the prospect the last act changed, if any
 
-    def _mark(self, prospect_id: int) -> None:
+    def _mark(self, prospect_id: int, *, record: bool = True) -> None:
+        self.touched = prospect_id
         self.changed[prospect_id] = self.world.now()
+        if record:
+            self.record_changed[prospect_id] = self.world.now()
+
+    def membership_only(self, prospect_id: int) -> bool:
+        """True when the prospect's last change (in ``changed``) left its record alone."""
+        last = self.record_changed.get(prospect_id)
+        return last is None or last < self.changed[prospect_id]
 
     def act(self, *, between_runs: bool) -> None:
+        self.touched = None
         store = self.world.pardot_emu.store
         rng = self.rng
         live = store.ids("prospects", deleted=False)
@@ -73,7 +87,7 @@ class PardotActor:
             if outside:
                 prospect_id = rng.choice(outside)
                 store.add_membership(self.world.list_id, prospect_id)
-                self._mark(prospect_id)
+                self._mark(prospect_id, record=False)  # the prospect's updatedAt stays
                 self.counts["list join"] += 1
         elif pick < 0.95:
             memberships = store.find("list-memberships", listId=self.world.list_id, isDeleted=False)
@@ -84,13 +98,15 @@ class PardotActor:
                 store.delete_membership(membership)
                 prospect_id = int(record["prospectId"])
                 self.gone_since_check.add(prospect_id)
-                self._mark(prospect_id)
+                self._mark(prospect_id, record=False)
                 self.counts["list leave"] += 1
         elif between_runs:
             # A renamed campaign changes rows without touching their records' updatedAt:
             # only a full run can see it (the full-run check does).
             campaigns = store.ids("campaigns")
-            store.write("campaigns", rng.choice(campaigns), {"name": f"Camp {rng.randrange(999)}"})
+            campaign = rng.choice(campaigns)
+            store.write("campaigns", campaign, {"name": f"Camp {rng.randrange(999)}"})
+            self.renamed.add(campaign)
             self.counts["campaign rename"] += 1
 
     def members(self) -> set[int]:
@@ -111,6 +127,11 @@ class PardotActor:
 PARDOT_TARGETS = ("prospects.query", "list-memberships.query", "prospects.read", "any")
 SHEETS_TARGETS = ("spreadsheets.get", "values.get", "values.batchGet", "spreadsheets.batchUpdate")
 LONG = 0.8  # seconds: past the clients' 0.5 s read timeout
+# About how many requests of each target one run sends (Pardot pages 40 records; a run sends
+# each Sheets request once, a second only on a retry or a re-plan). A fault's point in the run
+# (``after``) is drawn below this: a fault waiting for more requests than a run sends is
+# cleared unfired, so the kinds aimed only there would never be injected.
+REACH = {"any": 8, "list-memberships.query": 5, "prospects.query": 2}
 
 
 @dataclass(frozen=True)
@@ -184,10 +205,11 @@ class FaultPlan:
                 continue
             # Mostly one or two hits (retried through); sometimes enough to exhaust retries.
             times = self.rng.choice((1, 1, 1, 2, 2, 3, 9))
+            target = self.rng.choice(kind.targets)
             fault = Fault(
                 kind=kind.kind,  # type: ignore[arg-type]
-                target=self.rng.choice(kind.targets),
-                after=self.rng.randrange(0, 8),
+                target=target,
+                after=self.rng.randrange(REACH.get(target, 1)),
                 times=times,
                 code=kind.code,
                 status=kind.status,

@@ -13,8 +13,9 @@ Checked after every run: no prospect is on two rows; no row that was there is lo
 prospect left the list or was deleted, or a user deleted it); every user cell (value, type,
 format, note) is unchanged wherever its row and column went. After a run that moved the
 watermark: every prospect changed in Pardot before the new watermark is right in the sheet (or
-rightly absent). After every full run, and a final fault-free one: every managed cell is right
-and no prospect is missing. The figures go to the terminal summary.
+rightly absent; after a list join alone, the cells only a full run repairs are left to it).
+After every full run, and a final fault-free one: every managed cell is right and no prospect
+is missing. The figures go to the terminal summary.
 
 ``--long N`` runs N runs (``--soak-seed S`` replays a seed).
 """
@@ -36,7 +37,7 @@ from sheetsync.report import RunReport
 from .chaos import CATALOGUE, FaultPlan, PardotActor
 from .checks import duplicated, full_check, row_problems, stored_watermark
 from .figures import record, seed_of
-from .harness import SoakWorld, soak_world
+from .harness import COLUMNS, SoakWorld, soak_world
 from .sheetview import SheetView
 from .user import SheetUser
 
@@ -123,9 +124,11 @@ class Soak:
         if self.mid_rng.random() >= MID_RUN_CHANCE:
             return None
         if self.mid_rng.random() < 0.5:
-            before = dict(self.pardot.changed)
+            # Told by the actor, not by a new time in ``changed``: the clock stands still during
+            # a run, at the time of the changes made just before it.
             self.pardot.act(between_runs=False)
-            self.mid_changed |= {p for p, t in self.pardot.changed.items() if before.get(p) != t}
+            if self.pardot.touched is not None:
+                self.mid_changed.add(self.pardot.touched)
             self.tally.mid_run["pardot change"] += 1
         else:
             self.tally.mid_run[f"user {self.user_edit(between_runs=False)}"] += 1
@@ -184,18 +187,30 @@ class Soak:
             tally.rows_lost.extend(f"{m} missing after a full run" for m in missing)
             tally.wrong_after_full.extend(wrong)
             self.user.deleted_by_user.clear()
+            # Every managed cell was just checked right: nothing is stale until a full run.
+            self.user.overwritten.clear()
+            self.pardot.renamed.clear()
         self.view = view
 
     def check_changed(self, view: SheetView, expected: set[int], watermark: Any) -> None:
         """Every prospect changed in Pardot before the stored watermark is right in the sheet:
-        an incremental run never reads it again (no lookback in the soak)."""
+        an incremental run never reads it again (no lookback in the soak).
+
+        A list join changes a membership, not the prospect's record (its updatedAt stays): an
+        incremental run reads the record only when the sheet has no row for it (README, "What a
+        sync does"; ``sheetsync.source``), so a row already there -- or one added by an earlier
+        run whose watermark stopped short of the join -- shows what it showed, like the row of
+        any unchanged record. Its managed cells a user typed over, and its campaign's name after
+        a rename, are then only put right by a full run (checked there), not claimed here."""
         if watermark is None:
             return
         tally = self.tally
         for prospect_id, when in list(self.pardot.changed.items()):
             if when >= watermark:
                 continue
+            membership_only = self.pardot.membership_only(prospect_id)
             del self.pardot.changed[prospect_id]
+            self.pardot.record_changed.pop(prospect_id, None)
             tally.checked_incremental += 1
             rows = view.prospect_rows.get(prospect_id, [])
             if prospect_id not in expected:
@@ -207,7 +222,18 @@ class Soak:
             if not rows:
                 tally.rows_lost.append(f"prospect {prospect_id} changed but not on the sheet")
                 continue
-            tally.wrong_after_incremental.extend(row_problems(self.world, view, prospect_id))
+            skip = self.stale_until_full(prospect_id) if membership_only else set()
+            tally.wrong_after_incremental.extend(row_problems(self.world, view, prospect_id, skip))
+
+    def stale_until_full(self, prospect_id: int) -> set[str]:
+        """Managed headers of a prospect's row that may rightly be stale until a full run when
+        its record did not change: cells a user typed over, and related-record (campaign)
+        fields after a rename, since the last full run."""
+        record = self.world.pardot_emu.store.prospect(prospect_id)
+        stale = {header for p, header in self.user.overwritten if p == prospect_id}
+        if record is not None and record.get("campaignId") in self.pardot.renamed:
+            stale |= {c.header for c in COLUMNS if c.field.startswith("campaign.")}
+        return stale
 
     # -- the whole soak ------------------------------------------------------------------------
     def between_runs(self) -> None:

@@ -71,6 +71,7 @@ class SheetUser:
         self.on_keyless_rows: dict[tuple[str, str], dict[str, Any]] = {}
         self.user_headers: list[str] = []
         self.deleted_by_user: set[int] = set()  # prospects whose row a user deleted
+        self.overwritten: set[tuple[int, str]] = set()  # managed cells typed over since a full run
         self.figures = UserFigures()
         self._markers = 0
         self._extra_columns = 0
@@ -181,8 +182,11 @@ class SheetUser:
         headers = sorted(h for h in MANAGED if h in view.headers and h != "Prospect ID")
         if not prospects or not headers:
             return
-        row = view.prospect_rows[self.rng.choice(prospects)][0]
-        col = view.headers[self.rng.choice(headers)][0]
+        prospect_id = self.rng.choice(prospects)
+        header = self.rng.choice(headers)
+        row = view.prospect_rows[prospect_id][0]
+        col = view.headers[header][0]
+        self.overwritten.add((prospect_id, header))
         old = view.cell(row, col)
         cell = {k: v for k, v in old.items() if k not in ("value", "type")}
         cell.update(value=f"typed over {self.rng.randrange(100)}", type="string")
