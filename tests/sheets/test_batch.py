@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sheetsync.sheets.batch import (
+    ROW_GAP_JOIN,
     append_requests,
     cell_requests,
     delete_requests,
@@ -44,19 +45,34 @@ def test_runs_on_consecutive_rows_share_one_request() -> None:
     assert requests[1]["updateCells"]["start"] == {"sheetId": 7, "rowIndex": 6, "columnIndex": 4}
 
 
-def test_gap_or_link_starts_a_new_block() -> None:
+def test_nearby_rows_share_a_block_far_rows_and_links_do_not() -> None:
     runs = [
         CellRun(1, 0, ("a",)),
-        CellRun(3, 0, ("b",)),  # row 2 skipped: new block
+        CellRun(3, 0, ("b",)),  # row 2 is sent empty: left alone
+        CellRun(3 + ROW_GAP_JOIN + 1, 0, ("c",)),  # gap of ROW_GAP_JOIN rows: still joined
+        CellRun(3 + 2 * ROW_GAP_JOIN + 3, 0, ("d",)),  # one row further: a new block
         CellRun(4, 0, (Link("t", "http://x.example"),)),  # link: own mask
     ]
     requests = cell_requests(0, runs)
-    assert [r["updateCells"]["start"]["rowIndex"] for r in requests] == [1, 3, 4]
+    assert [r["updateCells"]["start"]["rowIndex"] for r in requests] == [
+        1,
+        4,
+        3 + 2 * ROW_GAP_JOIN + 3,
+    ]
     assert [r["updateCells"]["fields"] for r in requests] == [
         "userEnteredValue",
-        "userEnteredValue",
         "userEnteredValue,textFormatRuns",
+        "userEnteredValue",
     ]
+    rows = requests[0]["updateCells"]["rows"]
+    assert len(rows) == 3 + ROW_GAP_JOIN + 1
+    assert rows[0] == {"values": [{"userEnteredValue": {"stringValue": "a"}}]}
+    assert rows[1] == {} and rows[4 : 3 + ROW_GAP_JOIN] == [{}] * (ROW_GAP_JOIN - 1)
+    assert rows[2] == {"values": [{"userEnteredValue": {"stringValue": "b"}}]}
+    assert rows[-1] == {"values": [{"userEnteredValue": {"stringValue": "c"}}]}
+    # A cleared cell is an empty CellData inside values, never an empty row.
+    cleared = cell_requests(0, [CellRun(1, 0, (None,))])
+    assert cleared[0]["updateCells"]["rows"] == [{"values": [{}]}]
 
 
 def test_formats_once_per_column_block() -> None:

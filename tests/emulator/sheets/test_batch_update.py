@@ -175,6 +175,32 @@ def test_update_cells_range_clears_uncovered_cells_for_masked_fields(
     assert sh.values_get("Sheet1!A1:B2", params=UNF)["values"] == [[5]]
 
 
+def test_update_cells_start_leaves_rows_sent_empty_alone(
+    emu: SheetsEmulator, sh: gspread.Spreadsheet
+) -> None:
+    """With ``start``, each row writes as many cells as it holds ("a different number of
+    columns per row"): an empty RowData writes none, while an empty CellData clears."""
+    sh.sheet1.update([["a", "b"], ["c", "d"], ["e", "f"]], "A1")
+    sh.batch_update(
+        {
+            "requests": [
+                {
+                    "updateCells": {
+                        "start": {"sheetId": 0, "rowIndex": 0, "columnIndex": 0},
+                        "rows": [
+                            {"values": [{"userEnteredValue": {"numberValue": 1}}]},
+                            {},
+                            {"values": [{}]},
+                        ],
+                        "fields": "userEnteredValue",
+                    }
+                }
+            ]
+        }
+    )
+    assert sh.values_get("Sheet1!A1:B3", params=UNF)["values"] == [[1, "b"], ["c", "d"], ["", "f"]]
+
+
 def test_update_cells_typed_values_and_nested_format_mask(
     emu: SheetsEmulator, sh: gspread.Spreadsheet
 ) -> None:
