@@ -46,3 +46,19 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         terminalreporter.section("sheetsync reliability figures")
         for line in lines:
             terminalreporter.write_line(line)
+
+
+# Seconds a soak run may take on average under ``--long`` (about 0.2 s here): the suite's
+# 300 s per-test timeout is for ``make test``, not for a soak someone asked to run for hours.
+LONG_SOAK_SECONDS_PER_RUN = 2.0
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Under ``--long N`` the soak's timeout grows with N."""
+    runs = int(config.getoption("--long"))
+    if not runs:
+        return
+    for item in items:
+        if item.name == "test_chaos_soak":
+            timeout = max(300, int(runs * LONG_SOAK_SECONDS_PER_RUN))
+            item.add_marker(pytest.mark.timeout(timeout))

@@ -365,6 +365,24 @@ def test_configuration_failures_answer_200_and_log_an_error(
     assert len(errors) == 1 and answer["message"] in errors[0]["message"]
 
 
+@pytest.mark.parametrize("name", ["../outside", "{folder}/../outside", "outside.yaml", "."])
+def test_a_mapping_name_cannot_reach_outside_the_mappings_folder(
+    fn: FunctionWorld, name: str
+) -> None:
+    """A valid mapping file next to the folder is never run: names are matched against the
+    folder's own mappings, never joined into a path."""
+    folder = fn.world.folder
+    outside = folder.parent / "outside.yaml"
+    outside.write_text((folder / "test.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    meter = Meter(fn.world)
+    response = fn.post({"mapping": name.format(folder=folder)})
+    assert response.status_code == 200
+    answer = response.get_json()
+    assert answer["status"] == "failed" and answer["reports"] == []
+    assert "no mapping named" in answer["message"] and "there are: test" in answer["message"]
+    assert meter.spent().pardot_calls == 0 and sum(meter.spent().sheets.values()) == 0
+
+
 def test_log_lines_are_json_with_severity_and_never_a_secret(
     fn: FunctionWorld, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
