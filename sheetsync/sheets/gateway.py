@@ -78,6 +78,16 @@ NEW_SHEET_ROWS, NEW_SHEET_COLS = 1000, 26
 _JSON = {"Content-Type": "application/json"}
 
 
+def typed_read(major: str) -> dict[str, str]:
+    """Query parameters of a values read: raw typed values (numbers stay numbers, dates come
+    as serial numbers), as the diff compares them."""
+    return {
+        "majorDimension": major,
+        "valueRenderOption": "UNFORMATTED_VALUE",
+        "dateTimeRenderOption": "SERIAL_NUMBER",
+    }
+
+
 @dataclass(frozen=True)
 class Book:
     """A spreadsheet to work on (no request made yet)."""
@@ -222,11 +232,7 @@ class SheetsGateway:
         ranges += [
             absolute_range_name(t, tabs[t]) if tabs[t] else absolute_range_name(t) for t in names
         ]
-        params = {
-            "majorDimension": "ROWS",
-            "valueRenderOption": "UNFORMATTED_VALUE",
-            "dateTimeRenderOption": "SERIAL_NUMBER",
-        }
+        params = typed_read("ROWS")
         data = self._read(
             lambda: self._http.values_batch_get(info.spreadsheet_id, list(ranges), dict(params)),
             what="reading the values of",
@@ -266,11 +272,7 @@ class SheetsGateway:
             return self._read_column_and_row(snap, col, header_row, tail_rows)
         letter = column_letter(col)
         range_name = absolute_range_name(snap.title, f"{letter}:{letter}")
-        params = {
-            "majorDimension": "COLUMNS",
-            "valueRenderOption": "UNFORMATTED_VALUE",
-            "dateTimeRenderOption": "SERIAL_NUMBER",
-        }
+        params = typed_read("COLUMNS")
         data = self._read(
             lambda: self._http.values_get(snap.spreadsheet_id, range_name, params=dict(params)),
             what=f"reading column {letter} of",
@@ -293,11 +295,7 @@ class SheetsGateway:
         first, last = len(snap.rows) + 1, min(len(snap.rows) + tail_rows, snap.row_count)
         if tail_rows > 0 and first <= last:
             ranges.append(absolute_range_name(snap.title, f"{first}:{last}"))
-        params = {
-            "majorDimension": "ROWS",
-            "valueRenderOption": "UNFORMATTED_VALUE",
-            "dateTimeRenderOption": "SERIAL_NUMBER",
-        }
+        params = typed_read("ROWS")
         data = self._read(
             lambda: self._http.values_batch_get(
                 snap.spreadsheet_id, list(ranges), params=dict(params)
@@ -450,11 +448,7 @@ class SheetsGateway:
         return spreadsheet_info(data, spreadsheet_id)
 
     def _read_values(self, spreadsheet_id: str, title: str) -> list[list[CellValue]]:
-        params = {
-            "majorDimension": "ROWS",
-            "valueRenderOption": "UNFORMATTED_VALUE",
-            "dateTimeRenderOption": "SERIAL_NUMBER",
-        }
+        params = typed_read("ROWS")
         data = self._read(
             lambda: self._http.values_get(
                 spreadsheet_id, absolute_range_name(title), params=dict(params)
