@@ -157,11 +157,13 @@ def build_plan(
     force: bool,
     notes_for: Sequence[int] = (),
     sources: Sequence[str] = (),
+    records: str = "prospects",
 ) -> Plan:
     """The write for a diff. ``used_rows`` is the used range's height (new rows go after it);
     ``other_cells`` counts the spreadsheet's cells outside this worksheet (the 10M cap);
     ``notes_for`` lists header indices that get the managed note (new headers always do);
-    ``sources`` says, per header, what fills it (e.g. "the Pardot field email")."""
+    ``sources`` says, per header, what fills it (e.g. "the Pardot field email"); ``records``
+    names the rows' Pardot object in messages (prospects, campaigns)."""
     layout = result.layout
     header_index = layout.header_row - 1
     formatted = {layout.columns[i] for i in layout.added if formats[i] is not None}
@@ -203,7 +205,7 @@ def build_plan(
             raise PlanRefused(
                 f"the plan would remove {removed} of {managed} rows ({share:.0f}%, more than the "
                 f"allowed {max_remove_percent:g}%); nothing was written. If Pardot really lost "
-                "these prospects, run again with --force (or raise max_remove_percent)"
+                f"these {records}, run again with --force (or raise max_remove_percent)"
             )
     write = SheetWrite(
         runs=runs,

@@ -122,6 +122,8 @@ def test_a_plan_wiping_the_sheet_is_refused_unless_forced() -> None:
     with pytest.raises(PlanRefused, match="remove 6 of 20 rows"):
         plan_for(rows, {str(i): (i, f"{i}@x.com", i) for i in range(1, 15)}, full=True)
     assert plan_for(rows, {}, full=True, force=True).rows_removed == 20
+    with pytest.raises(PlanRefused, match="If Pardot really lost these campaigns, run again"):
+        plan_for(rows, {}, full=True, records="campaigns")
     # A few removals on a small share pass.
     ok = plan_for(rows, {str(i): (i, f"{i}@x.com", i) for i in range(1, 18)}, full=True)
     assert ok.rows_removed == 3

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from sheetsync.mapping.errors import Problem
-from sheetsync.mapping.values import describe, did_you_mean, value_text
+from sheetsync.mapping.values import closest, describe, did_you_mean, value_text
 from sheetsync.mapping.yamlread import KeyPath, SourceMap, format_path
 
 # Keys the loader fills in itself; never offered as suggestions.
@@ -80,11 +80,15 @@ def validation_problems(
     exc: ValidationError, file: str, source_map: SourceMap, root: type[BaseModel]
 ) -> list[Problem]:
     problems: list[Problem] = []
-    for error in exc.errors(include_url=False):
+    errors = exc.errors(include_url=False)
+    misspelt = _misspelt_keys(errors, root)
+    for error in errors:
         # "[key]" marks an error in a dict key; the path is the key's own.
         loc: KeyPath = tuple(p for p in error["loc"] if p != "[key]")
         if "[key]" in error["loc"] and loc not in source_map.lines:
             loc = loc[:-1]  # a key written differently (`~` for None): show its mapping
+        if error["type"] == "missing" and loc in misspelt:
+            continue  # "colums: unknown key; did you mean 'columns'?" already says it
         message = _message(error, root, loc)
         if loc[:1] in (("name",), ("path",)):  # the file itself, not a key in it
             problems.append(Problem(file, None, "", message))
@@ -92,3 +96,19 @@ def validation_problems(
         line, shown = source_map.locate(loc)
         problems.append(Problem(file, line, format_path(shown), message))
     return problems
+
+
+def _misspelt_keys(errors: list[ErrorDetails], root: type[BaseModel]) -> set[KeyPath]:
+    """Paths of required keys that an unknown key beside them is a misspelling of: their
+    "is required" would only repeat, less helpfully, what the unknown key's hint says."""
+    found: set[KeyPath] = set()
+    for error in errors:
+        if error["type"] != "extra_forbidden" or "[key]" in error["loc"]:
+            continue
+        loc: KeyPath = tuple(error["loc"])
+        model = model_at(root, loc[:-1])
+        keys = [k for k in (model.model_fields if model else ()) if k not in INTERNAL_KEYS]
+        hint = closest(str(loc[-1]), keys)
+        if hint is not None:
+            found.add((*loc[:-1], hint))
+    return found

@@ -228,6 +228,13 @@ def _yaml_problem(file: str, exc: yaml.YAMLError) -> Problem:
         text += ' (quote a value that starts with *, e.g. schedule: "*/15 * * * *")'
     elif "block" in text:
         text += " (check the indentation)"
+    elif "mapping values are not allowed" in text:
+        # PyYAML's words for a key indented deeper than the keys beside it, which reads as
+        # part of the value above, or for an unquoted value that holds ": ".
+        text += (
+            " (check the indentation: a key indented more than the keys beside it; or quote "
+            'a value that contains ": ")'
+        )
     elif "escape character" in text:
         text += " (inside double quotes a backslash starts an escape: use single quotes)"
     return Problem(file, line, "", f"invalid YAML: {text}")

@@ -52,12 +52,20 @@ def test_misspelt_keys_get_suggestions_at_every_level(problems: Problems) -> Non
         .replace("  object:", "  objet:")
         .replace("    header: Email", "    heder: Email")
     )
+    # The keys they stand for are not also reported missing: the hint says it better.
     assert problems(text) == [
-        "mappings/hot.yaml:1: columns: is required",
-        "mappings/hot.yaml:3: source.object: is required",
         "mappings/hot.yaml:4: source.objet: unknown key; did you mean 'object'?",
         "mappings/hot.yaml:5: colums: unknown key; did you mean 'columns'?",
     ]
+
+
+def test_a_missing_key_is_reported_when_no_unknown_key_stands_for_it(problems: Problems) -> None:
+    text = MINIMAL.split("columns:")[0].replace("  object:", "  objet:") + "favourite: red\n"
+    found = problems(text)
+    assert found[0] == "mappings/hot.yaml:1: columns: is required"
+    assert found[1] == "mappings/hot.yaml:4: source.objet: unknown key; did you mean 'object'?"
+    assert found[2].startswith("mappings/hot.yaml:5: favourite: unknown key (known keys: ")
+    assert len(found) == 3
 
 
 def test_misspelt_column_key_is_found(problems: Problems) -> None:
