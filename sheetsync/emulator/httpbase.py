@@ -20,6 +20,7 @@ import contextlib
 import json
 import re
 import socket
+import sys
 import threading
 import time
 from collections import Counter
@@ -438,6 +439,13 @@ class _HTTPServer(ThreadingHTTPServer):
     def __init__(self, address: tuple[str, int], handler: type, owner: EmulatorServer) -> None:
         self.owner = owner
         super().__init__(address, handler)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that hung up (a timeout, a killed process) is routine, as it is for
+        Google; anything else is an emulator bug and keeps its traceback."""
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
 
 
 class _Handler(BaseHTTPRequestHandler):
