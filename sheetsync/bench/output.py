@@ -19,18 +19,24 @@ from sheetsync.bench.metrics import (
 
 LABELS = {
     "pardot_calls": "Pardot calls",
-    "sheets_read_requests": "Sheets reads",
-    "sheets_write_requests": "Sheets writes",
+    "sheets_read_requests": "Sheets read requests",
+    "sheets_write_requests": "Sheets write requests",
     "cells_written": "cells written",
     "bytes_sent": "bytes sent",
     "wall_seconds": "wall seconds",
-    "cpu_seconds": "engine CPU s",
-    "peak_memory_mb": "engine peak MB",
+    "cpu_seconds": "engine CPU seconds",
+    "peak_memory_mb": "engine peak memory (MB)",
     "sheets_429": "429 answers",
 }
 
 
-def shown(value: Any) -> str:
+# Whole megabytes: the peak varies by more than that between runs.
+WHOLE = frozenset({"peak_memory_mb"})
+
+
+def shown(value: Any, metric: str = "") -> str:
+    if isinstance(value, float) and metric in WHOLE:
+        return f"{value:,.0f}"
     if isinstance(value, float):
         return f"{value:,.2f}" if value < 100 else f"{value:,.0f}"
     if isinstance(value, int):
@@ -61,7 +67,7 @@ def print_bench(console: Console, result: dict[str, Any]) -> None:
     for name in SCENARIOS:
         table.add_column(SHORT[name], justify="right", no_wrap=True)
     for metric in METRICS:
-        table.add_row(LABELS[metric], *(shown(result[name][metric]) for name in SCENARIOS))
+        table.add_row(LABELS[metric], *(shown(result[name][metric], metric) for name in SCENARIOS))
     table.add_row("status", *(str(result[name]["status"]) for name in SCENARIOS))
     console.print(table)
     console.print(
