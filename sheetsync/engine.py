@@ -67,7 +67,7 @@ from sheetsync.sheets import (
 )
 from sheetsync.source import SourceData, list_problems, read_source, resolve_lists
 from sheetsync.syncstate import SyncState
-from sheetsync.tabs import PlannedRun, side_requests, status_tab, tab_ranges
+from sheetsync.tabs import PlannedRun, side_requests, status_line, status_tab, tab_ranges
 from sheetsync.tabs.grid import show_time
 from sheetsync.tabs.status import StatusTab
 from sheetsync.transform import ColumnSpec, TransformError
@@ -535,6 +535,7 @@ class Engine:
                 force=force,
                 notes_for=range(len(columns.headers)) if first_or_changed else (),
                 sources=columns.sources,
+                records=mapping.source.object,
             )
             self.last_plan = plan
             _count(report, plan)
@@ -546,7 +547,8 @@ class Engine:
             write_state = write_state or (state.failed_runs > 0 and self._alerting.active)
             if dry_run or (plan.empty and not write_state):
                 if not dry_run:
-                    self._clear_failure(mapping, snap, report)
+                    mode = "full" if full_run else "incremental"
+                    self._clear_failure(mapping, snap, report, plan, mode, now)
                 return
             if snap.sheet_id < 0:  # the worksheet does not exist yet: create it, plan again
                 size = (plan.write.min_rows, plan.write.min_cols)
@@ -660,13 +662,24 @@ class Engine:
         except Exception as exc:
             report.warnings.append(f"the error could not be shown in the status tab: {exc}")
 
-    def _clear_failure(self, mapping: Mapping, snap: SheetSnapshot, report: RunReport) -> None:
-        """A run with nothing to write still clears a "Last error" a failed run left."""
+    def _clear_failure(
+        self,
+        mapping: Mapping,
+        snap: SheetSnapshot,
+        report: RunReport,
+        plan: Plan,
+        mode: str,
+        now: datetime,
+    ) -> None:
+        """A run with nothing to write still clears a "Last error" a failed run left. That
+        write shows the whole line of this success (its time, 0 rows, the next run from now):
+        the same one small request, and no stale sync time beside an empty error."""
         tab = status_tab(mapping, snap)
         if tab is None or not tab.error:
             return
+        line = status_line(mapping, plan, mode, now)
         try:
-            self.sheets.send(snap.spreadsheet_id, tab.clear_error(), "clearing the error in")
+            self.sheets.send(snap.spreadsheet_id, tab.clear_error(line), "clearing the error in")
         except SheetsError as exc:
             report.warnings.append(f"the old error in the status tab could not be cleared: {exc}")
 

@@ -146,17 +146,22 @@ def side_requests(run: PlannedRun) -> tuple[SideWrite, list[str]]:
         write.last += lines.last
     tab = status_tab(mapping, run.snap)
     if tab is not None:
-        plan = run.plan
-        line = StatusLine(
-            synced_at=show_time(run.now, mapping.zone),
-            mode=run.mode,
-            added=plan.rows_added,
-            updated=plan.rows_updated,
-            removed=plan.rows_removed + plan.rows_marked,
-            next_run=next_run_text(mapping, run.now),
-        )
-        write.last += tab.success(line)
+        write.last += tab.success(status_line(mapping, run.plan, run.mode, run.now))
     return write, warnings
+
+
+def status_line(mapping: Mapping, plan: Plan, mode: str, now: datetime) -> StatusLine:
+    """The status line of a successful run that started at ``now``. Every write of the line by
+    a success uses it whole, the small one clearing an old error too: a line half-updated would
+    keep an old sync time and a "Next run" already past beside a run that just succeeded."""
+    return StatusLine(
+        synced_at=show_time(now, mapping.zone),
+        mode=mode,
+        added=plan.rows_added,
+        updated=plan.rows_updated,
+        removed=plan.rows_removed + plan.rows_marked,
+        next_run=next_run_text(mapping, now),
+    )
 
 
 def history(run: PlannedRun) -> list[Entry]:

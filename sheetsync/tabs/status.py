@@ -116,6 +116,7 @@ class StatusTab:
         return requests
 
     def success(self, line: StatusLine) -> list[dict[str, Any]]:
+        """The whole line, whatever made the run write it (data, or only an old error to clear)."""
         return self.requests(line.cells())
 
     def failure(self, message: str) -> list[dict[str, Any]]:
@@ -123,6 +124,7 @@ class StatusTab:
         text = message if len(message) <= MAX_ERROR_CHARS else message[:MAX_ERROR_CHARS] + "…"
         return self.requests({ERROR: text})
 
-    def clear_error(self) -> list[dict[str, Any]]:
-        """Empty the "Last error" cell; nothing when it is empty already."""
-        return self.requests({ERROR: None}) if self.error else []
+    def clear_error(self, line: StatusLine) -> list[dict[str, Any]]:
+        """For a run with nothing to change: the whole line (its "Last error" empty) when an old
+        error is there to clear, else nothing, so a quiet run costs no write request."""
+        return self.success(line) if self.error else []

@@ -4,7 +4,9 @@ run that did not succeed, and nothing at all written by a run with nothing to ch
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from gspread.utils import ValueInputOption
 
@@ -179,26 +181,47 @@ def test_a_failed_run_writes_only_its_error_line_and_the_next_success_clears_it(
 def test_a_run_with_nothing_to_change_clears_an_old_error_with_one_small_write(
     world: World,
 ) -> None:
+    """The write that clears the error shows this run whole: a line with an empty error beside
+    the sync time and "Next run" of the run before the failure would say the sync is stale."""
     mapping = world.mapping(BASIC + SCHEDULED)
-    world.run(mapping)
+    world.run(mapping)  # 12:00 EST, full; "Next run" 12:15
     world.gspread_sheet("Prospects").update([["Email"]], "H1")
     world.pardot_emu.clock.advance(600)
-    assert world.run(mapping).status == "failed"
+    assert world.run(mapping).status == "failed"  # 12:10: the error alone is written
+    assert lines(world)["test"]["Last successful sync"] == "2026-11-02 12:00 EST"
     world.gspread_sheet("Prospects").update([[""]], "H1")
     before = world.cells(STATUS)
-    world.pardot_emu.clock.advance(60)
+    # 12:40: past the old line's "Next run", so a stale one would show in the past.
+    world.pardot_emu.clock.advance(1800)
     meter = Meter(world)
     report = world.run(mapping)
     spent = meter.spent()
     assert report.status == "ok" and report.cells_written == 0
-    assert spent.sheets_writes == 1
-    assert set(grid_changes(before, world.cells(STATUS))) == {"H2"}
-    assert lines(world)["test"]["Last error"] is None
+    assert_report_matches(report, spent)
+    assert spent.sheets_writes == 1 and spent.sheets["spreadsheets.batchUpdate"] == 1
+    assert lines(world)["test"] == {
+        "Mapping": "test",
+        "Last successful sync": "2026-11-02 12:40 EST",
+        "Mode": "incremental",
+        "Rows added": 0,
+        "Rows updated": 0,
+        "Rows removed": 0,
+        "Next run": "2026-11-02 12:45 EST",
+        "Last error": None,
+    }
+    shown = datetime.strptime(lines(world)["test"]["Next run"][:16], "%Y-%m-%d %H:%M")
+    zone = ZoneInfo("America/New_York")
+    assert shown.replace(tzinfo=zone) > world.pardot_emu.clock.now()
+    # Only this mapping's line changed (row 2), nothing else on the tab.
+    changed_cells = set(grid_changes(before, world.cells(STATUS)))
+    assert "H2" in changed_cells and all(name.endswith("2") for name in changed_cells)
     # And once cleared, the next quiet run writes nothing again.
     world.pardot_emu.clock.advance(60)
+    quiet = world.cells(STATUS)
     meter = Meter(world)
     assert world.run(mapping).status == "ok"
     assert meter.spent().sheets_writes == 0
+    assert world.cells(STATUS) == quiet
 
 
 def test_a_refused_plan_shows_its_reason_on_the_status_line(world: World) -> None:
