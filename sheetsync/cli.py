@@ -11,6 +11,7 @@ import logging
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from enum import StrEnum
 from typing import Annotated
 
@@ -20,7 +21,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from sheetsync import __version__
-from sheetsync.mapping import MappingError
+from sheetsync.mapping import Mapping, MappingError
 from sheetsync.report import RunReport
 from sheetsync.settings import Settings, SettingsError
 
@@ -60,7 +61,9 @@ def _fail_clearly() -> Iterator[None]:
     try:
         yield
     except (SettingsError, MappingError, CredentialsError) as exc:
-        errors.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, markup=True)
+        # One problem per line, each marked, so none reads as a continuation of the one above.
+        for line in str(exc).splitlines() or [""]:
+            errors.print(f"[bold red]error:[/] {escape(line)}", highlight=False, markup=True)
         raise typer.Exit(2) from None
 
 
@@ -110,7 +113,10 @@ def version() -> None:
 @app.command()
 def validate(
     offline: Annotated[
-        bool, typer.Option("--offline", help="Check the files only; do not ask Pardot.")
+        bool,
+        typer.Option(
+            "--offline", help="Check the files only: no settings, and Pardot is not asked."
+        ),
     ] = False,
 ) -> None:
     """Check every mapping: the YAML schema, and the fields and lists against Pardot."""
@@ -125,13 +131,15 @@ def validate(
         console.print(f"{len(mappings)} mapping file(s) in {settings.mappings} are well formed.")
         if offline:
             return
+        # Online, validate vouches for the settings a sync needs too (the deploy guide uses it
+        # as the last check): a missing one is an error, not a skipped check.
+        _check_webhooks(mappings)
         try:
             config = settings.pardot()
         except SettingsError as exc:
-            console.print(
-                f"[yellow]Not checked against Pardot[/] (fields, lists): {exc}", highlight=False
-            )
-            return
+            raise SettingsError(
+                f"{exc} (`sheetsync validate --offline` checks the mapping files alone)"
+            ) from None
         problems = []
         with PardotClient(config) as pardot:
             try:
@@ -146,6 +154,27 @@ def validate(
         if problems:
             raise MappingError(problems)
         console.print("Every field and list exists in Pardot and can be read.")
+
+
+def _check_webhooks(mappings: list[Mapping]) -> None:
+    """Alert webhooks are settings, checked before Pardot is asked: a missing one would drop
+    the first alert for good (alerts are sent at most once). Only variable names are printed:
+    a webhook URL is a secret."""
+    from sheetsync.alerts.webhooks import webhook_environ, webhook_problems
+
+    problems = webhook_problems(mappings, webhook_environ())
+    if problems:
+        raise SettingsError("\n".join(str(problem) for problem in problems))
+    variables = sorted(
+        {
+            d.variable
+            for m in mappings
+            if m.alerts is not None
+            for d in m.alerts.destinations.values()
+        }
+    )
+    if variables:
+        console.print(f"Alert webhook settings are set: {', '.join(variables)}.", highlight=False)
 
 
 @app.command()
@@ -303,7 +332,7 @@ def status(mapping: MappingOption = None) -> None:
         "watermark",
         "last full",
     ):
-        table.add_column(column)
+        table.add_column(column, overflow="fold")  # a narrow terminal wraps, never cuts
     failed = False
     for item in chosen:
         try:
@@ -327,7 +356,7 @@ def status(mapping: MappingOption = None) -> None:
         table.add_row(
             item.name,
             escape(item.worksheet),
-            str(last.get("at", "never")),
+            _when(last.get("at")),
             str(last.get("mode", "")),
             counts if last else "",
             _when(state.watermark),
@@ -348,14 +377,16 @@ def emulate(
     mappings: Annotated[
         str,
         typer.Option(
-            envvar="SHEETSYNC_MAPPINGS", help="Folder of the mappings whose spreadsheets to create."
+            envvar="SHEETSYNC_MAPPINGS",
+            help="Folder of the mappings whose spreadsheets and alert webhooks to set up.",
         ),
     ] = "mappings",
 ) -> None:
     """Run the Pardot and Google Sheets emulators until Ctrl-C.
 
-    Creates the spreadsheets the mappings name and prints `export SHEETSYNC_...` lines that
-    point sheetsync at the emulators.
+    Creates the spreadsheets the mappings name, points their alert webhooks at a local receiver
+    that prints each message it gets, and prints `export SHEETSYNC_...` lines that point
+    sheetsync at all of it.
     """
     from sheetsync.emulate import serve
 
@@ -524,7 +555,17 @@ def _progress(name: str) -> Iterator[Callable[[str, int], None]]:
 
 
 def _when(moment: object) -> str:
-    return moment.isoformat(timespec="seconds") if hasattr(moment, "isoformat") else "never"
+    """A stored time, short enough for a table: ``2026-12-04 17:21:23Z`` (UTC) or with its
+    offset; ``never`` when there is none."""
+    if isinstance(moment, str):
+        try:
+            moment = datetime.fromisoformat(moment)
+        except ValueError:
+            return str(moment)
+    if not isinstance(moment, datetime):
+        return "never"
+    text = moment.isoformat(sep=" ", timespec="seconds")
+    return text.removesuffix("+00:00") + "Z" if text.endswith("+00:00") else text
 
 
 def print_reports(reports: list[RunReport], title: str = "sheetsync run") -> None:

@@ -3,6 +3,10 @@
 The printed ``export SHEETSYNC_…=…`` lines carry the emulator's own test credentials (never
 real ones): every flow's credentials are printed, so switching ``SHEETSYNC_AUTH_FLOW`` between
 ``jwt``, ``refresh_token`` and ``client_credentials`` is all it takes to try each one.
+
+A local webhook receiver (loopback only) stands in for Slack and Teams: every webhook setting the
+mappings' alerts name is exported pointing at it, and each message it gets is printed in one
+line, so alerts are seen arriving instead of being dropped for a missing setting.
 """
 
 from __future__ import annotations
@@ -83,8 +87,13 @@ def serve(
 ) -> None:
     """Run until interrupted (SIGINT/SIGTERM) or until ``stop`` is set.
 
-    The spreadsheets named by the mappings in ``mappings_dir`` (when it exists) are created."""
+    The spreadsheets named by the mappings in ``mappings_dir`` (when it exists) are created,
+    and the webhooks their alerts name point at a local receiver whose messages are echoed."""
+    from sheetsync.alerts.local import local_webhooks, received_line, webhook_env
+    from sheetsync.alerts.receiver import WebhookReceiver
+
     mappings = load_mappings(Path(mappings_dir)) if Path(mappings_dir).is_dir() else []
+    hooks = local_webhooks(mappings)
     stop = stop or threading.Event()
     if threading.current_thread() is threading.main_thread():
         for sig in (signal.SIGINT, signal.SIGTERM):
@@ -98,12 +107,17 @@ def serve(
             key_dir=Path(key_dir),
             mappings=mappings,
         ) as (pardot, sheets, env),
+        WebhookReceiver(on_post=lambda message: echo(received_line(message, hooks))) as receiver,
     ):
+        env.update(webhook_env(receiver, hooks))
         echo(f"# Pardot API v5 + Salesforce token endpoint: {pardot.url}")
         echo(f"# Google Sheets API v4: {sheets.url}")
         echo(f"# {prospects} prospects (seed {seed}); control paths under /_emulator/")
+        echo(f"# Alert webhooks (standing in for Slack and Teams): {receiver.base_url}")
         for mapping in mappings:
             echo(f"# spreadsheet {mapping.spreadsheet_id} for mapping {mapping.name}")
+        for hook in hooks:
+            echo(f"# webhook {hook.variable} for {', '.join(hook.users)}")
         echo("# Paste these lines into your shell, then run sheetsync against the emulators:")
         for line in export_lines(env):
             echo(line)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -96,6 +97,20 @@ def test_validate_offline_needs_no_pardot(
     assert "1 mapping file(s)" in flat(result) and "well formed" in flat(result)
 
 
+def test_validate_online_without_pardot_settings_is_an_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, clean_env: Path
+) -> None:
+    """The deploy guide's last check: missing settings must not pass as "not checked"."""
+    folder = tmp_path / "maps"
+    folder.mkdir()
+    (folder / "leads.yaml").write_text(BASIC, encoding="utf-8")
+    monkeypatch.setenv("SHEETSYNC_MAPPINGS", str(folder))
+    result = cli("validate")
+    assert result.exit_code == 2, flat(result)
+    assert "error: missing settings: Pardot needs SHEETSYNC_PARDOT_BUSINESS_UNIT_ID" in flat(result)
+    assert "(`sheetsync validate --offline` checks the mapping files alone)" in flat(result)
+
+
 def test_validate_names_file_line_and_suggestion_for_an_unknown_field(world: World) -> None:
     world.mapping(BASIC.replace("field: email", "field: emial"))
     path = world.folder / "test.yaml"
@@ -135,6 +150,22 @@ def test_validate_offline_names_file_and_line_of_a_schema_error(
     assert f"{path}:{line}" in out and "on_delete" in out
 
 
+def test_every_problem_is_on_its_own_error_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, clean_env: Path
+) -> None:
+    folder = tmp_path / "maps"
+    folder.mkdir()
+    path = folder / "leads.yaml"
+    path.write_text(BASIC + "on_delete: delete\nheader_row: two\n", encoding="utf-8")
+    monkeypatch.setenv("SHEETSYNC_MAPPINGS", str(folder))
+    result = cli("validate", "--offline")
+    assert result.exit_code == 2
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 2, result.stderr
+    assert all(line.startswith(f"error: {path}:") for line in lines), result.stderr
+    assert "on_delete" in lines[0] and "header_row: must be a whole number" in lines[1]
+
+
 def test_validate_refuses_two_mappings_on_one_worksheet(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, clean_env: Path
 ) -> None:
@@ -147,6 +178,83 @@ def test_validate_refuses_two_mappings_on_one_worksheet(
     assert result.exit_code == 2
     out = flat(result)
     assert "leads.yaml" in out and "more-leads.yaml" in out and "Prospects" in out
+
+
+ALERTS = """
+alerts:
+  destinations:
+    sales:
+      type: slack
+      webhook: SALES_SLACK
+  rules:
+    - name: Score reached 100
+      field: score
+      rises_to: 100
+      notify: sales
+"""
+SECRET_URL = "https://hooks.slack.com/services/T0000/B0000/sEcReTsEcReT"
+
+
+def test_validate_names_an_alert_webhook_that_is_not_set(world: World) -> None:
+    """The first alert would be dropped (and lost): validate says so first. ``--offline``
+    checks the files alone, as it does for every other setting."""
+    world.mapping(BASIC + ALERTS)
+    path = world.folder / "test.yaml"
+    line = path.read_text(encoding="utf-8").splitlines().index("      webhook: SALES_SLACK") + 1
+    result = cli("validate")
+    assert result.exit_code == 2, flat(result)
+    assert (
+        f"{path}:{line}: alerts.destinations.sales.webhook: SHEETSYNC_WEBHOOK_SALES_SLACK (or "
+        "SHEETSYNC_WEBHOOK_SALES_SLACK_FILE) is not set; alerts to 'sales' cannot be delivered"
+    ) in flat(result)
+    # A setting: checked before anything is asked of Pardot.
+    assert not world.pardot_emu.server.stats()["requests"].get("custom-fields.query")
+    offline = cli("validate", "--offline")
+    assert offline.exit_code == 0 and "WEBHOOK" not in flat(offline), flat(offline)
+
+
+def test_validate_accepts_a_set_webhook_and_never_prints_it(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    world.mapping(BASIC + ALERTS)
+    monkeypatch.setenv("SHEETSYNC_WEBHOOK_SALES_SLACK", SECRET_URL)
+    result = cli("validate")
+    assert result.exit_code == 0, flat(result)
+    assert "Alert webhook settings are set: SHEETSYNC_WEBHOOK_SALES_SLACK." in flat(result)
+    assert "Every field and list exists in Pardot" in flat(result)
+    assert "sEcReT" not in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "expected"),
+    [
+        ("SHEETSYNC_WEBHOOK_SALES_SLACK", SECRET_URL.replace("https", "http"), "not an https://"),
+        ("SHEETSYNC_WEBHOOK_SALES_SLACK_FILE", "/no/such/sEcReT", "cannot be read"),
+    ],
+    ids=["plain-http", "unreadable-file"],
+)
+def test_validate_refuses_an_unusable_webhook_without_printing_it(
+    world: World, monkeypatch: pytest.MonkeyPatch, variable: str, value: str, expected: str
+) -> None:
+    world.mapping(BASIC + ALERTS)
+    monkeypatch.setenv(variable, value)
+    result = cli("validate")
+    assert result.exit_code == 2, flat(result)
+    assert f"alerts.destinations.sales.webhook: {variable}" in flat(result)
+    assert expected in flat(result)
+    assert "sEcReT" not in result.stdout + result.stderr
+
+
+def test_validate_reads_a_webhook_from_the_env_file(world: World, clean_env: Path) -> None:
+    """The same places a sync reads it from: the environment or the .env file."""
+    world.mapping(BASIC + ALERTS)
+    (clean_env / ".env").write_text(
+        f"SHEETSYNC_WEBHOOK_SALES_SLACK={SECRET_URL}\n", encoding="utf-8"
+    )
+    result = cli("validate")
+    assert result.exit_code == 0, flat(result)
+    assert "Alert webhook settings are set: SHEETSYNC_WEBHOOK_SALES_SLACK." in flat(result)
+    assert "sEcReT" not in result.stdout + result.stderr
 
 
 # -- fields ---------------------------------------------------------------------------------------
@@ -233,6 +341,9 @@ def test_status_shows_the_last_run(world: World) -> None:
     assert "leads" in out and "Prospects" in out and "full" in out
     assert f"{len(live_ids(world))}/0/0/0" in out
     assert "never" not in out
+    # Whole times, to the second, however narrow the table (the watermark and the last write).
+    stamps = re.findall(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:Z|[+-]\d\d:\d\d)", result.stdout)
+    assert len(stamps) == 3, result.stdout
 
 
 # -- demo -----------------------------------------------------------------------------------------

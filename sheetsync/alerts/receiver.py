@@ -1,8 +1,8 @@
 """A local webhook receiver: a real HTTP server on loopback that records what alerts post.
 
-For tests and the demo (nothing in a sync imports it). Every POST is kept as a
-:class:`Received`; the answers can be scripted (``answers=[500, 200]``: the first POST gets a
-500, later ones a 200) or fixed (``always=500``).
+For tests, the demo and ``sheetsync emulate`` (nothing in a sync imports it). Every POST is
+kept as a :class:`Received` and handed to ``on_post`` when given; the answers can be scripted
+(``answers=[500, 200]``: the first POST gets a 500, later ones a 200) or fixed (``always=500``).
 
     with WebhookReceiver() as hook:
         os.environ["SHEETSYNC_WEBHOOK_SALES"] = hook.url("/sales")
@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import threading
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
@@ -35,9 +35,16 @@ class Received:
 
 
 class WebhookReceiver:
-    def __init__(self, answers: Iterable[int] = (), *, always: int | None = None) -> None:
+    def __init__(
+        self,
+        answers: Iterable[int] = (),
+        *,
+        always: int | None = None,
+        on_post: Callable[[Received], None] | None = None,
+    ) -> None:
         self._answers: deque[int] = deque(answers)
         self.always = always
+        self.on_post = on_post
         self.received: list[Received] = []
         self._lock = threading.Lock()
         self._server: ThreadingHTTPServer | None = None
@@ -52,16 +59,18 @@ class WebhookReceiver:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length)
                 status = receiver._answer()
+                received = Received(self.path, body, self.headers.get("Content-Type", ""), status)
                 with receiver._lock:
-                    receiver.received.append(
-                        Received(self.path, body, self.headers.get("Content-Type", ""), status)
-                    )
+                    receiver.received.append(received)
                 reply = b"ok" if status < 400 else b"error"
                 self.send_response(status)
                 self.send_header("Content-Type", "text/plain")
                 self.send_header("Content-Length", str(len(reply)))
                 self.end_headers()
                 self.wfile.write(reply)
+                # After the answer, so whatever on_post does never delays the sender.
+                if receiver.on_post is not None:
+                    receiver.on_post(received)
 
             def log_message(self, format: str, *args: Any) -> None:
                 pass  # quiet: tests read `received`

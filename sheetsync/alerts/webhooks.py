@@ -17,11 +17,11 @@ from __future__ import annotations
 import logging
 import os
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from ipaddress import ip_address
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import httpx
@@ -36,6 +36,10 @@ from tenacity import (
 
 from sheetsync import logsafety
 from sheetsync.mapping.alerts import WEBHOOK_ENV_PREFIX, Destination
+from sheetsync.mapping.errors import Problem
+
+if TYPE_CHECKING:
+    from sheetsync.mapping.models import Mapping as SyncMapping
 
 log = logging.getLogger("sheetsync.alerts")
 
@@ -77,6 +81,31 @@ def _dotenv(path: Path) -> dict[str, str]:
     from dotenv import dotenv_values
 
     return {k: v for k, v in dotenv_values(path).items() if v is not None}
+
+
+def webhook_environ(env_file: Path | None = Path(".env")) -> dict[str, str]:
+    """The ``SHEETSYNC_WEBHOOK_*`` settings: the environment over the ``.env`` file."""
+    merged = _dotenv(env_file) if env_file is not None else {}
+    merged.update(os.environ)
+    return {k: v for k, v in merged.items() if k.startswith(WEBHOOK_ENV_PREFIX)}
+
+
+def webhook_problems(mappings: Iterable[SyncMapping], environ: Mapping[str, str]) -> list[Problem]:
+    """Every alert destination whose webhook setting a sync could not use, at its
+    ``webhook:`` line. Checked before any alert is due because a missing one drops the alert,
+    and alerts are sent at most once. Messages name the variable, never the URL."""
+    problems: list[Problem] = []
+    for mapping in mappings:
+        if mapping.alerts is None:
+            continue
+        for name, destination in mapping.alerts.destinations.items():
+            try:
+                webhook_url(destination.variable, environ)
+            except WebhookSettingError as exc:
+                line, key = mapping.locate(("alerts", "destinations", name, "webhook"))
+                why = f"{exc}; alerts to '{name}' cannot be delivered"
+                problems.append(Problem(mapping.file, line, key, why))
+    return problems
 
 
 def _loopback(host: str) -> bool:
@@ -131,9 +160,7 @@ class WebhookSender:
         env_file: Path | None = Path(".env"),
     ) -> None:
         if environ is None:
-            merged = _dotenv(env_file) if env_file is not None else {}
-            merged.update(os.environ)
-            environ = merged
+            environ = webhook_environ(env_file)
         self.environ = {k: v for k, v in environ.items() if k.startswith(WEBHOOK_ENV_PREFIX)}
         self.sleep = sleep
         self.attempts = attempts
