@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Deploy sheetsync to Google Cloud with gcloud: APIs, service accounts, Secret Manager secrets,
-# the Cloud Run function (gen2) and one Cloud Scheduler job per scheduled mapping.
+# the Cloud Run function (gen2) and one Cloud Scheduler job per scheduled mapping. The alert
+# webhooks the mappings name are read from Secret Manager secrets you create (deploy.sh never
+# sees a webhook URL): it checks they exist before changing anything, and mounts them.
 #
 # Safe to run again: what exists is kept (service accounts, secrets and their versions) or
 # updated in place (the function, the Scheduler jobs, IAM bindings). --dry-run prints the
@@ -58,6 +60,18 @@ Mappings
                                                            are uploaded there
   (SHEETSYNC_MAPPINGS, the command line's setting, is not read here.)
 
+Alert webhooks (every NAME of the mappings' alerts.destinations.*.webhook)
+  --webhook-secret NAME=ID    SHEETSYNC_GCP_WEBHOOK_SECRETS (NAME=ID,NAME=ID...)
+                                                           the Secret Manager secret holding
+                                                           webhook NAME's URL; repeatable
+                                                           (default ID: FUNCTION-webhook-<name in
+                                                           lowercase, _ as ->, e.g.
+                                                           sheetsync-webhook-sales-slack)
+  Each secret must exist, with the URL as its value: deploy.sh stops before changing anything
+  when one is missing, and prints the command creating it (gcloud secrets create ID
+  --data-file=-). It mounts each at /secrets/webhook-<name>/url, sets
+  SHEETSYNC_WEBHOOK_<NAME>_FILE to that path, and lets the runtime account read the secret.
+
 Actions
   --dry-run                   print the commands of a first deployment, run nothing
   --mappings-only             only upload the mappings (with --mappings-url) and update the
@@ -99,6 +113,10 @@ LOGIN_URL=${SHEETSYNC_SALESFORCE_LOGIN_URL:-https://login.salesforce.com}
 SHARED_SECRET_FILE=${SHEETSYNC_FUNCTION_SECRET_FILE:-}
 MAPPINGS_DIR=${SHEETSYNC_MAPPINGS_DIR:-$REPO/mappings}
 MAPPINGS_URL=${SHEETSYNC_MAPPINGS_URL:-}
+# NAME=ID overrides of the webhook secrets' names: the environment's first, then the options'
+# (the last one given for a NAME wins).
+WEBHOOK_OVERRIDES=()
+IFS=', ' read -r -a WEBHOOK_OVERRIDES <<<"${SHEETSYNC_GCP_WEBHOOK_SECRETS:-}"
 PYTHON=${SHEETSYNC_PYTHON:-$REPO/.venv/bin/python}
 BUILD_DIR=${SHEETSYNC_BUILD_DIR:-$REPO/build}
 DRY_RUN=0
@@ -109,6 +127,9 @@ PACKAGE=1
 # Where the function finds its secrets (one directory per secret: a mount shadows its directory).
 KEY_MOUNT=/secrets/salesforce/private-key
 SHARED_SECRET_MOUNT=/secrets/function/shared-secret
+# Webhook NAME's URL: /secrets/webhook-<name in lowercase, _ as ->/url (as the Terraform).
+WEBHOOK_MOUNT_PREFIX=/secrets/webhook-
+WEBHOOK_MOUNT_FILE=url
 RUNTIME=python312
 ENTRY_POINT=sync_http
 PASS_THROUGH=(SHEETSYNC_SALESFORCE_AUDIENCE SHEETSYNC_PARDOT_TIMEZONE
@@ -134,7 +155,7 @@ while (($#)); do
     --project | --region | --scheduler-region | --function | --runtime-sa | --invoker-sa | \
       --build-sa | --timeout | --memory | --retries | --business-unit-id | --client-id | \
       --username | --private-key-file | --pardot-url | --login-url | --shared-secret-file | \
-      --mappings-dir | --mappings-url | --build-dir)
+      --mappings-dir | --mappings-url | --build-dir | --webhook-secret)
       if [[ $1 != *=* ]]; then
         (($# >= 2)) || die "$opt needs a value"
         value=$2
@@ -161,6 +182,7 @@ while (($#)); do
         --mappings-dir) MAPPINGS_DIR=$value ;;
         --mappings-url) MAPPINGS_URL=$value ;;
         --build-dir) BUILD_DIR=$value ;;
+        --webhook-secret) WEBHOOK_OVERRIDES+=("$value") ;;
       esac
       ;;
     *) die "unknown option: $1 (see --help)" ;;
@@ -226,6 +248,13 @@ if [[ -n $SHARED_SECRET_FILE ]]; then
   [[ $SHARED_SECRET_VALUE =~ ^[A-Za-z0-9._~+/=-]{16,}$ ]] ||
     die "--shared-secret-file '$SHARED_SECRET_FILE' must hold one line of at least 16 letters, digits or ._~+/=- (e.g. openssl rand -hex 32)"
 fi
+for item in ${WEBHOOK_OVERRIDES[@]+"${WEBHOOK_OVERRIDES[@]}"}; do
+  # Never echo what may be a URL pasted here by mistake.
+  shown="'$item'"
+  [[ $item =~ ^[-A-Za-z0-9_=]*$ ]] || shown="(a value that is not NAME=ID)"
+  [[ $item =~ ^[A-Za-z][A-Za-z0-9_]*=[A-Za-z0-9_-]{1,255}$ ]] ||
+    die "--webhook-secret $shown: give NAME=ID, NAME as in a mapping's webhook: and ID a Secret Manager secret id (letters, digits, - and _), never the webhook's URL"
+done
 [[ -x $PYTHON ]] || die "no Python at $PYTHON: run 'make setup' (or set SHEETSYNC_PYTHON)"
 if ((!DRY_RUN)); then
   command -v gcloud >/dev/null || die "gcloud is not installed (https://cloud.google.com/sdk)"
@@ -234,6 +263,29 @@ fi
 # Validates every mapping with sheetsync's own loader before anything is deployed.
 schedules=$("$PYTHON" "$HERE/schedules.py" --mappings "$MAPPINGS_DIR") ||
   die "the mappings in $MAPPINGS_DIR are not valid (see above)"
+webhooks=$("$PYTHON" "$HERE/schedules.py" --mappings "$MAPPINGS_DIR" --format webhooks) ||
+  die "the mappings in $MAPPINGS_DIR are not valid (see above)"
+
+# The webhooks the mappings' alerts name, each with its secret and where the function finds it.
+upper() { tr '[:lower:]' '[:upper:]' <<<"$1"; }
+WEBHOOK_NAMES=()
+WEBHOOK_SECRETS=()
+WEBHOOK_MOUNTS=()
+while read -r name; do
+  [[ -n $name ]] || continue
+  slug=$(tr '[:upper:]' '[:lower:]' <<<"${name//_/-}")
+  secret_id=$FUNCTION-webhook-$slug
+  for item in ${WEBHOOK_OVERRIDES[@]+"${WEBHOOK_OVERRIDES[@]}"}; do
+    [[ $(upper "${item%%=*}") != "$name" ]] || secret_id=${item#*=}
+  done
+  WEBHOOK_NAMES+=("$name")
+  WEBHOOK_SECRETS+=("$secret_id")
+  WEBHOOK_MOUNTS+=("$WEBHOOK_MOUNT_PREFIX$slug/$WEBHOOK_MOUNT_FILE")
+done <<<"$webhooks"
+for item in ${WEBHOOK_OVERRIDES[@]+"${WEBHOOK_OVERRIDES[@]}"}; do
+  [[ $'\n'$webhooks$'\n' == *$'\n'"$(upper "${item%%=*}")"$'\n'* ]] ||
+    note "deploy.sh: --webhook-secret ${item%%=*}: no mapping in $MAPPINGS_DIR names this webhook (ignored)"
+done
 
 export CLOUDSDK_CORE_DISABLE_PROMPTS=1
 
@@ -352,6 +404,51 @@ secrets() {
   if [[ -n $SHARED_SECRET_FILE ]]; then
     secret "$SHARED_SECRET" "$SHARED_SECRET_FILE" "--shared-secret-file"
   fi
+  # The webhooks' secrets exist (webhook_secrets_check): only the grant.
+  local i
+  for ((i = 0; i < ${#WEBHOOK_SECRETS[@]}; i++)); do
+    run_retrying gcloud secrets add-iam-policy-binding "${WEBHOOK_SECRETS[i]}" \
+      --project="$PROJECT" --member="serviceAccount:$RUNTIME_EMAIL" \
+      --role=roles/secretmanager.secretAccessor
+  done
+}
+
+# Before anything changes: every webhook's secret exists and has a version. deploy.sh never
+# creates them (it would have to read the URL): it prints the commands that do.
+webhook_secrets_check() {
+  ((${#WEBHOOK_NAMES[@]})) || return 0
+  section "alert webhooks ${WEBHOOK_NAMES[*]}: each URL is in a secret of its own (you create it)"
+  local i name secret err create add fixes=()
+  for ((i = 0; i < ${#WEBHOOK_NAMES[@]}; i++)); do
+    name=${WEBHOOK_NAMES[i]}
+    secret=${WEBHOOK_SECRETS[i]}
+    create=$(print_command gcloud secrets create "$secret" --project="$PROJECT" \
+      --replication-policy=automatic --labels=app=sheetsync --data-file=-)
+    add=$(print_command gcloud secrets versions add "$secret" --project="$PROJECT" --data-file=-)
+    if ((DRY_RUN)); then
+      printf '# webhook %s: secret %s must exist (checked before any change); if missing:\n#   %s\n' \
+        "$name" "$secret" "$create"
+      continue
+    fi
+    if ! err=$(gcloud secrets describe "$secret" --project="$PROJECT" --format='value(name)' \
+      2>&1 >/dev/null); then
+      if [[ $err == *NOT_FOUND* ]]; then
+        fixes+=("webhook $name: secret $secret does not exist. Create it:" "    $create")
+      else
+        fixes+=("webhook $name: cannot read secret $secret (gcloud: ${err%%$'\n'*})."
+          "  If it does not exist, create it:" "    $create")
+      fi
+    elif ! has_version "$secret"; then
+      fixes+=("webhook $name: secret $secret has no enabled version. Add the URL:" "    $add")
+    fi
+  done
+  ((${#fixes[@]})) || return 0
+  note "deploy.sh: the mappings' alerts need webhook secrets that are not ready (nothing was changed):"
+  for err in "${fixes[@]}"; do note "  $err"; done
+  note "Each command waits for the URL: paste it, press Enter, then Ctrl-D (the URL stays out of"
+  note "your shell history, and deploy.sh never reads it). Then run deploy.sh again."
+  note "(--webhook-secret NAME=ID uses another secret.)"
+  exit 2
 }
 
 mappings_bucket() {
@@ -395,7 +492,10 @@ function_env() {
     "LOG_EXECUTION_ID=true"
   )
   [[ -z $SHARED_SECRET_FILE ]] || env+=("SHEETSYNC_FUNCTION_SECRET_FILE=$SHARED_SECRET_MOUNT")
-  local name
+  local i name
+  for ((i = 0; i < ${#WEBHOOK_NAMES[@]}; i++)); do
+    env+=("SHEETSYNC_WEBHOOK_${WEBHOOK_NAMES[i]}_FILE=${WEBHOOK_MOUNTS[i]}")
+  done
   for name in "${PASS_THROUGH[@]}"; do
     [[ -z ${!name:-} ]] || env+=("$name=${!name}")
   done
@@ -411,6 +511,10 @@ deploy_function() {
   section "function $FUNCTION (gen2, private: only IAM-authorised callers)"
   local secrets_flag="$KEY_MOUNT=$KEY_SECRET:latest"
   [[ -z $SHARED_SECRET_FILE ]] || secrets_flag+=",$SHARED_SECRET_MOUNT=$SHARED_SECRET:latest"
+  local i
+  for ((i = 0; i < ${#WEBHOOK_NAMES[@]}; i++)); do
+    secrets_flag+=",${WEBHOOK_MOUNTS[i]}=${WEBHOOK_SECRETS[i]}:latest"
+  done
   local env
   env=$(function_env)
   local cmd=(gcloud functions deploy "$FUNCTION" --gen2 --project="$PROJECT" --region="$REGION"
@@ -488,6 +592,10 @@ summary() {
   note "Share every spreadsheet of the mappings with $RUNTIME_EMAIL (Editor)."
   note "Run a job now:  gcloud scheduler jobs run $FUNCTION-<mapping> --location=$SCHEDULER_REGION --project=$PROJECT"
   note "Or call it:     sheetsync resync --url $FUNCTION_URL --mapping <mapping>"
+  if ((${#WEBHOOK_SECRETS[@]})); then
+    note "Alerts post to the URLs in the secrets ${WEBHOOK_SECRETS[*]}. A new URL is a new version"
+    note "(the function reads the latest one at each alert): gcloud secrets versions add SECRET --data-file=- --project=$PROJECT"
+  fi
 }
 
 if ((DRY_RUN)); then
@@ -496,7 +604,13 @@ if ((DRY_RUN)); then
 fi
 if ((MAPPINGS_ONLY)); then
   mappings_bucket
+  if ((${#WEBHOOK_NAMES[@]})) && [[ -n $MAPPINGS_URL ]]; then
+    note "deploy.sh: the function posts only to the webhooks whose secrets it got when deployed:"
+    note "  after adding one to the mappings (they name ${WEBHOOK_NAMES[*]}),"
+    note "  deploy without --mappings-only"
+  fi
 else
+  webhook_secrets_check
   package
   enable_apis
   service_accounts

@@ -68,8 +68,24 @@ resource "google_cloudfunctions2_function" "sync" {
         path    = local.key_mount_file
       }
     }
+
+    dynamic "secret_volumes" {
+      for_each = local.webhooks
+      content {
+        mount_path = secret_volumes.value.mount_dir
+        project_id = var.project_id
+        secret     = secret_volumes.value.secret
+        versions {
+          version = "latest"
+          path    = local.webhook_file
+        }
+      }
+    }
   }
 
-  # The runtime account must be able to read the secret when the function starts.
-  depends_on = [google_secret_manager_secret_iam_member.private_key]
+  # The runtime account must be able to read the secrets when the function starts.
+  depends_on = [
+    google_secret_manager_secret_iam_member.private_key,
+    google_secret_manager_secret_iam_member.webhook,
+  ]
 }

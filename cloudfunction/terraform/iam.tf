@@ -17,10 +17,20 @@ resource "google_service_account" "invoker" {
   depends_on   = [google_project_service.apis]
 }
 
-# The runtime account reads the private key, and nothing else in Secret Manager.
+# The runtime account reads the private key and the alert webhooks' secrets, and nothing else in
+# Secret Manager.
 resource "google_secret_manager_secret_iam_member" "private_key" {
   project   = var.project_id
   secret_id = google_secret_manager_secret.private_key.secret_id
+  role      = "roles/secretmanager.secretAccessor"
+  member    = "serviceAccount:${google_service_account.runtime.email}"
+}
+
+# The webhooks' secrets exist already (created with gcloud, URL included): only the grant.
+resource "google_secret_manager_secret_iam_member" "webhook" {
+  for_each  = local.webhooks
+  project   = var.project_id
+  secret_id = each.value.secret
   role      = "roles/secretmanager.secretAccessor"
   member    = "serviceAccount:${google_service_account.runtime.email}"
 }

@@ -115,4 +115,20 @@ variable "extra_env" {
   description = "More SHEETSYNC_* settings for the function (e.g. SHEETSYNC_PARDOT_TIMEZONE); never put secrets here."
   type        = map(string)
   default     = {}
+  validation {
+    condition     = alltrue([for name in keys(var.extra_env) : !startswith(upper(name), "SHEETSYNC_WEBHOOK_")])
+    error_message = "A webhook URL is a secret: give its Secret Manager secret in webhook_secrets, not a SHEETSYNC_WEBHOOK_* setting here."
+  }
+}
+
+# --- Alerts ---------------------------------------------------------------------------------
+
+variable "webhook_secrets" {
+  description = "Alert webhooks: NAME => id of the Secret Manager secret (in project_id) holding its URL, one per NAME the mappings' alerts.destinations.*.webhook name (`.venv/bin/python cloudfunction/schedules.py --format webhooks` lists them; deploy.sh's secret for NAME is \"<function_name>-webhook-<name in lowercase, _ as ->\"). Create each secret first, out of band, so that the URL never enters the state: gcloud secrets create ID --data-file=- --project=PROJECT (paste the URL). Each is mounted at /secrets/webhook-<name>/url and named by SHEETSYNC_WEBHOOK_<NAME>_FILE; the runtime account may read it. A NAME missing here drops its alerts."
+  type        = map(string)
+  default     = {}
+  validation {
+    condition     = alltrue([for name, id in var.webhook_secrets : can(regex("^[A-Za-z][A-Za-z0-9_]*$", name)) && can(regex("^[A-Za-z0-9_-]{1,255}$", id))])
+    error_message = "Keys are webhook names as in the mappings (letters, digits, _; e.g. SALES_SLACK); values are secret ids (letters, digits, - and _), never a URL."
+  }
 }

@@ -33,6 +33,26 @@ def shipped_mappings() -> list[Mapping]:
     return load_mappings(REPO / "mappings")
 
 
+def webhook_names(mappings: list[Mapping]) -> list[str]:
+    """The webhook settings the mappings' alert destinations name (upper-cased by the loader)."""
+    return sorted({d.webhook for m in mappings if m.alerts for d in m.alerts.destinations.values()})
+
+
+def webhook_secret(name: str, function: str = "sheetsync") -> str:
+    """deploy.sh's default secret for webhook NAME (SALES_SLACK: sheetsync-webhook-sales-slack)."""
+    return f"{function}-webhook-{name.lower().replace('_', '-')}"
+
+
+def webhook_mount(name: str) -> str:
+    """Where the function finds webhook NAME's URL (SHEETSYNC_WEBHOOK_<NAME>_FILE)."""
+    return f"/secrets/webhook-{name.lower().replace('_', '-')}/url"
+
+
+# The shipped mappings' alerts name webhooks: their secrets are the user's to create, with the
+# URL, before deploying (deploy.sh never sees a URL). The fake project starts with them.
+SHIPPED_WEBHOOK_SECRETS = {webhook_secret(n): 1 for n in webhook_names(shipped_mappings())}
+
+
 def commands(output: str) -> list[list[str]]:
     """The commands of a dry run's output (comments and blank lines skipped)."""
     return [
@@ -98,7 +118,9 @@ class Deploy:
         return cast(World, json.loads(self.state.read_text()))
 
 
-def make_deploy(tmp_path: Path) -> Deploy:
+def make_deploy(tmp_path: Path, *, webhook_secrets: dict[str, int] | None = None) -> Deploy:
+    """deploy.sh against a fake project holding only ``webhook_secrets`` (secret: versions;
+    default: the shipped mappings' webhook secrets, each with one version)."""
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     wrapper = bin_dir / "gcloud"
@@ -120,12 +142,35 @@ def make_deploy(tmp_path: Path) -> Deploy:
         SHEETSYNC_BUILD_DIR=str(tmp_path / "build"),
         SHEETSYNC_PYTHON=sys.executable,
     )
-    return Deploy(tmp_path, env, tmp_path / "gcloud.log", tmp_path / "gcloud-state.json")
+    state = tmp_path / "gcloud-state.json"
+    seeded = SHIPPED_WEBHOOK_SECRETS if webhook_secrets is None else webhook_secrets
+    if seeded:
+        state.write_text(json.dumps({"secrets": seeded}))
+    return Deploy(tmp_path, env, tmp_path / "gcloud.log", state)
 
 
 @pytest.fixture
 def deploy(tmp_path: Path) -> Deploy:
     return make_deploy(tmp_path)
+
+
+def two_webhooks(folder: Path) -> Path:
+    """The shipped mappings, hot-prospects' alerts also naming a Teams webhook (in lowercase:
+    the loader upper-cases it to OPS_TEAMS)."""
+    folder.mkdir()
+    (folder / "campaigns.yaml").write_text((REPO / "mappings" / "campaigns.yaml").read_text())
+    hot = (REPO / "mappings" / "hot-prospects.yaml").read_text()
+    assert hot.count("  destinations:\n") == 1 and "webhook: SALES_SLACK" in hot
+    teams = "  destinations:\n    ops:\n      type: teams\n      webhook: ops_teams\n"
+    (folder / "hot-prospects.yaml").write_text(hot.replace("  destinations:\n", teams))
+    return folder
+
+
+def no_webhooks(folder: Path) -> Path:
+    """A mapping without alerts."""
+    folder.mkdir()
+    (folder / "campaigns.yaml").write_text((REPO / "mappings" / "campaigns.yaml").read_text())
+    return folder
 
 
 def stage_fake_build(deploy: Deploy) -> None:

@@ -19,13 +19,20 @@ from .conftest import (
     PROJECT,
     REGION,
     REPO,
+    SHIPPED_WEBHOOK_SECRETS,
     Deploy,
     Finished,
     commands,
     flags,
     gcloud,
+    make_deploy,
+    no_webhooks,
     shipped_mappings,
     stage_fake_build,
+    two_webhooks,
+    webhook_mount,
+    webhook_names,
+    webhook_secret,
 )
 
 RUNTIME_EMAIL = f"sheetsync-run@{PROJECT}.iam.gserviceaccount.com"
@@ -33,6 +40,11 @@ INVOKER_EMAIL = f"sheetsync-invoker@{PROJECT}.iam.gserviceaccount.com"
 KEY_MOUNT = "/secrets/salesforce/private-key"
 SECRET_MOUNT = "/secrets/function/shared-secret"
 SHARED_SECRET = "0123456789abcdef0123456789abcdef"
+KEY_SECRET = "sheetsync-salesforce-private-key"
+SHIPPED_WEBHOOKS = webhook_names(shipped_mappings())
+# A URL in deploy.sh's own environment (e.g. left by `sheetsync emulate`) is never printed nor
+# passed on: the function reads the secret.
+LOCAL_WEBHOOK_URL = "https://hooks.slack.com/services/T000/B000/LOCALURLneverprinted"
 
 
 def env_vars(deploy_cmd: list[str]) -> dict[str, str]:
@@ -115,7 +127,11 @@ def test_dry_run_deploys_a_private_single_instance_gen2_function(dry_run: Finish
     assert f["--timeout"] == "1800s" and f["--memory"] == "1Gi"
     assert f["--service-account"] == RUNTIME_EMAIL
     assert f["--source"] == str(build / "function")
-    assert mounts(deploy_cmd) == {KEY_MOUNT: "sheetsync-salesforce-private-key:latest"}
+    assert SHIPPED_WEBHOOKS, "the shipped mappings' alerts name a webhook"
+    assert mounts(deploy_cmd) == {
+        KEY_MOUNT: f"{KEY_SECRET}:latest",
+        **{webhook_mount(n): f"{webhook_secret(n)}:latest" for n in SHIPPED_WEBHOOKS},
+    }
     # Packaging comes first, into the same folder.
     package = only([c for c in cmds if c[1:2] == [str(FUNCTION_DIR / "package.py")]])
     assert cmds.index(package) < cmds.index(deploy_cmd)
@@ -156,9 +172,11 @@ def test_optional_settings_pass_through(deploy: Deploy) -> None:
 
 def test_dry_run_iam_is_per_secret_and_per_service(dry_run: Finished) -> None:
     cmds = commands(dry_run.done.stdout)
-    binding = flags(only(gcloud(cmds, "secrets", "add-iam-policy-binding")))
-    assert binding["--member"] == f"serviceAccount:{RUNTIME_EMAIL}"
-    assert binding["--role"] == "roles/secretmanager.secretAccessor"
+    bindings = gcloud(cmds, "secrets", "add-iam-policy-binding")
+    assert sorted(b[3] for b in bindings) == sorted([KEY_SECRET, *SHIPPED_WEBHOOK_SECRETS])
+    for binding in map(flags, bindings):
+        assert binding["--member"] == f"serviceAccount:{RUNTIME_EMAIL}"
+        assert binding["--role"] == "roles/secretmanager.secretAccessor"
     invoker = only(gcloud(cmds, "functions", "add-invoker-policy-binding"))
     assert invoker[3] == "sheetsync"
     assert flags(invoker)["--member"] == f"serviceAccount:{INVOKER_EMAIL}"
@@ -183,7 +201,7 @@ def test_shared_secret_is_mounted_and_sent_by_the_jobs_but_never_printed(
     assert mounts(deploy_cmd)[SECRET_MOUNT] == "sheetsync-function-secret:latest"
     assert env_vars(deploy_cmd)["SHEETSYNC_FUNCTION_SECRET_FILE"] == SECRET_MOUNT
     bound = {c[3] for c in gcloud(cmds, "secrets", "add-iam-policy-binding")}
-    assert bound == {"sheetsync-salesforce-private-key", "sheetsync-function-secret"}
+    assert bound == {KEY_SECRET, "sheetsync-function-secret", *SHIPPED_WEBHOOK_SECRETS}
     for job in gcloud(cmds, "scheduler", "jobs", "create", "http"):
         assert flags(job)["--headers"] == (
             f"Content-Type=application/json,X-Sheetsync-Secret=<value of {secret}>"
@@ -288,6 +306,184 @@ def test_an_invalid_mapping_stops_before_any_gcloud_call(deploy: Deploy) -> None
     assert deploy.calls() == []
 
 
+# --- alert webhooks: a Secret Manager secret each, mounted, named by SHEETSYNC_WEBHOOK_<NAME>_FILE
+
+
+def create_command(secret: str) -> str:
+    return (
+        f"gcloud secrets create {secret} --project={PROJECT} --replication-policy=automatic "
+        "--labels=app=sheetsync --data-file=-"
+    )
+
+
+def assert_gcloud_knows(command: str) -> None:
+    if gcloud_tree.tree() is not None:
+        assert gcloud_tree.problems(command.split()) == []
+
+
+def webhook_env(deploy_cmd: list[str]) -> dict[str, str]:
+    return {k: v for k, v in env_vars(deploy_cmd).items() if k.startswith("SHEETSYNC_WEBHOOK_")}
+
+
+def test_each_webhook_secret_is_mounted_and_named_by_a_file_setting(deploy: Deploy) -> None:
+    folder = two_webhooks(deploy.tmp / "mappings")
+    done = deploy.run(
+        "--dry-run",
+        "--mappings-dir",
+        str(folder),
+        forbid_gcloud=True,
+        SHEETSYNC_WEBHOOK_SALES_SLACK=LOCAL_WEBHOOK_URL,
+    )
+    assert done.returncode == 0, done.stderr
+    cmds = commands(done.stdout)
+    deploy_cmd = only(gcloud(cmds, "functions", "deploy"))
+    assert mounts(deploy_cmd) == {
+        KEY_MOUNT: f"{KEY_SECRET}:latest",
+        "/secrets/webhook-ops-teams/url": "sheetsync-webhook-ops-teams:latest",
+        "/secrets/webhook-sales-slack/url": "sheetsync-webhook-sales-slack:latest",
+    }
+    assert webhook_env(deploy_cmd) == {
+        "SHEETSYNC_WEBHOOK_OPS_TEAMS_FILE": "/secrets/webhook-ops-teams/url",
+        "SHEETSYNC_WEBHOOK_SALES_SLACK_FILE": "/secrets/webhook-sales-slack/url",
+    }
+    bindings = gcloud(cmds, "secrets", "add-iam-policy-binding")
+    assert sorted(b[3] for b in bindings) == [
+        KEY_SECRET,
+        "sheetsync-webhook-ops-teams",
+        "sheetsync-webhook-sales-slack",
+    ]
+    for binding in bindings:
+        assert flags(binding)["--member"] == f"serviceAccount:{RUNTIME_EMAIL}"
+        assert flags(binding)["--role"] == "roles/secretmanager.secretAccessor"
+        assert cmds.index(binding) < cmds.index(deploy_cmd)
+    # deploy.sh never creates a webhook's secret nor adds a version: that takes the URL.
+    assert [c[3] for c in gcloud(cmds, "secrets", "create")] == [KEY_SECRET]
+    assert [c[4] for c in gcloud(cmds, "secrets", "versions", "add")] == [KEY_SECRET]
+    # The dry run says that each secret must exist, and how to create it.
+    for secret in ("sheetsync-webhook-ops-teams", "sheetsync-webhook-sales-slack"):
+        assert f"#   {create_command(secret)}\n" in done.stdout
+        assert_gcloud_knows(create_command(secret))
+    assert LOCAL_WEBHOOK_URL not in done.stdout + done.stderr
+
+
+def test_a_webhook_secret_can_be_named(deploy: Deploy) -> None:
+    folder = two_webhooks(deploy.tmp / "mappings")
+    done = deploy.run(
+        "--dry-run",
+        "--mappings-dir",
+        str(folder),
+        "--webhook-secret",
+        "ops_teams=from-option",
+        "--webhook-secret=UNUSED=whatever",
+        forbid_gcloud=True,
+        SHEETSYNC_GCP_WEBHOOK_SECRETS="OPS_TEAMS=from-env, SALES_SLACK=shared-slack",
+    )
+    assert done.returncode == 0, done.stderr
+    cmds = commands(done.stdout)
+    found = mounts(only(gcloud(cmds, "functions", "deploy")))
+    # The option wins over the environment; the other NAME keeps the environment's.
+    assert found["/secrets/webhook-ops-teams/url"] == "from-option:latest"
+    assert found["/secrets/webhook-sales-slack/url"] == "shared-slack:latest"
+    bound = {c[3] for c in gcloud(cmds, "secrets", "add-iam-policy-binding")}
+    assert bound == {KEY_SECRET, "from-option", "shared-slack"}
+    assert "UNUSED: no mapping" in done.stderr
+
+
+@pytest.mark.parametrize(
+    "value", [f"SALES_SLACK={LOCAL_WEBHOOK_URL}", LOCAL_WEBHOOK_URL, "SALES SLACK=x"]
+)
+def test_a_bad_webhook_secret_is_refused_and_a_url_never_echoed(deploy: Deploy, value: str) -> None:
+    done = deploy.run("--webhook-secret", value, forbid_gcloud=True)
+    assert done.returncode == 2
+    assert "--webhook-secret" in done.stderr and "NAME=ID" in done.stderr
+    assert "hooks.slack.com" not in done.stdout + done.stderr
+    assert deploy.calls() == []
+
+
+def test_mappings_only_says_a_new_webhook_needs_a_deploy(deploy: Deploy) -> None:
+    url = "gs://acme-config/sheetsync"
+    done = deploy.run("--dry-run", "--mappings-only", "--mappings-url", url, forbid_gcloud=True)
+    assert done.returncode == 0, done.stderr
+    assert "deploy without --mappings-only" in done.stderr
+    assert not gcloud(commands(done.stdout), "secrets")
+
+
+@pytest.mark.slow
+def test_the_webhook_secrets_are_checked_before_any_change(first_deployment: Finished) -> None:
+    calls = first_deployment.calls
+    first_change = calls.index(only(gcloud(calls, "services", "enable")))
+    for secret in SHIPPED_WEBHOOK_SECRETS:
+        checked = calls.index(only(gcloud(calls, "secrets", "describe", secret)))
+        listed = calls.index(only(gcloud(calls, "secrets", "versions", "list", secret)))
+        assert checked < listed < first_change
+    deploy_cmd = only(gcloud(calls, "functions", "deploy"))
+    assert webhook_env(deploy_cmd) == {
+        f"SHEETSYNC_WEBHOOK_{n}_FILE": webhook_mount(n) for n in SHIPPED_WEBHOOKS
+    }
+
+
+@pytest.mark.slow
+def test_a_missing_webhook_secret_stops_before_any_change_with_the_command_to_create_it(
+    tmp_path: Path,
+) -> None:
+    deploy = make_deploy(tmp_path, webhook_secrets={"sheetsync-webhook-sales-slack": 1})
+    stage_fake_build(deploy)
+    folder = two_webhooks(tmp_path / "mappings")
+    done = deploy.run(
+        "--no-package", "--mappings-dir", str(folder), SHEETSYNC_WEBHOOK_OPS_TEAMS=LOCAL_WEBHOOK_URL
+    )
+    assert done.returncode == 2
+    command = create_command("sheetsync-webhook-ops-teams")
+    assert f"    {command}\n" in done.stderr
+    assert_gcloud_knows(command)
+    assert "webhook OPS_TEAMS: secret sheetsync-webhook-ops-teams does not exist" in done.stderr
+    assert "sheetsync-webhook-sales-slack" not in done.stderr, "that one is ready"
+    assert "nothing was changed" in done.stderr
+    assert LOCAL_WEBHOOK_URL not in done.stdout + done.stderr
+    # Only reads happened: no API enabled, no account, no secret, no function.
+    calls = deploy.calls()
+    assert calls
+    for call in calls:
+        assert call[1:3] == ["secrets", "describe"] or call[1:4] == ["secrets", "versions", "list"]
+    world = deploy.world()
+    assert world["secrets"] == {"sheetsync-webhook-sales-slack": 1}
+    assert world["accounts"] == [] and world["functions"] == {}
+
+
+@pytest.mark.slow
+def test_a_webhook_secret_without_a_version_stops_with_the_command_to_add_one(
+    tmp_path: Path,
+) -> None:
+    secret = webhook_secret(SHIPPED_WEBHOOKS[0])
+    deploy = make_deploy(tmp_path, webhook_secrets={secret: 0})
+    stage_fake_build(deploy)
+    done = deploy.run("--no-package")
+    assert done.returncode == 2
+    command = f"gcloud secrets versions add {secret} --project={PROJECT} --data-file=-"
+    assert f"    {command}\n" in done.stderr
+    assert_gcloud_knows(command)
+    assert not gcloud(deploy.calls(), "services", "enable")
+
+
+@pytest.mark.slow
+def test_mappings_without_alerts_deploy_as_before(tmp_path: Path) -> None:
+    deploy = make_deploy(tmp_path, webhook_secrets={})
+    stage_fake_build(deploy)
+    folder = no_webhooks(tmp_path / "mappings")
+    dry = deploy.run("--dry-run", "--mappings-dir", str(folder), forbid_gcloud=True)
+    assert dry.returncode == 0, dry.stderr
+    assert "webhook" not in (dry.stdout + dry.stderr).lower()
+    deploy_cmd = only(gcloud(commands(dry.stdout), "functions", "deploy"))
+    assert mounts(deploy_cmd) == {KEY_MOUNT: f"{KEY_SECRET}:latest"}
+    assert webhook_env(deploy_cmd) == {}
+    deploy.clear_log()
+    done = deploy.run("--no-package", "--mappings-dir", str(folder))
+    assert done.returncode == 0, done.stderr
+    assert "webhook" not in (done.stdout + done.stderr).lower()
+    assert not [c for c in deploy.calls() if "webhook" in " ".join(c)]
+    assert deploy.world()["secrets"] == {KEY_SECRET: 1}
+
+
 # --- against the fake gcloud -----------------------------------------------------------------
 
 
@@ -299,7 +495,8 @@ def test_first_deployment_creates_everything_in_order(first_deployment: Finished
         first_deployment.deploy.world(),
     )
     assert sorted(world["accounts"]) == sorted([RUNTIME_EMAIL, INVOKER_EMAIL])
-    assert world["secrets"] == {"sheetsync-salesforce-private-key": 1}
+    # The key's secret is created; the webhooks' secrets were there (the user's) and are kept.
+    assert world["secrets"] == {KEY_SECRET: 1, **SHIPPED_WEBHOOK_SECRETS}
     scheduled = {f"sheetsync-{m.name}" for m in shipped_mappings() if m.schedule}
     assert set(world["jobs"]) == scheduled
     url = "https://sheetsync-fake0123-ew.a.run.app"
@@ -325,13 +522,14 @@ def test_running_again_creates_nothing_and_updates_the_jobs(deployed: Deploy) ->
     for job in updated:
         assert flags(job)["--update-headers"] == "Content-Type=application/json"
     assert gcloud(calls, "functions", "deploy"), "the function is redeployed"
-    assert deployed.world()["secrets"] == {"sheetsync-salesforce-private-key": 1}
+    assert deployed.world()["secrets"] == {KEY_SECRET: 1, **SHIPPED_WEBHOOK_SECRETS}
 
 
 @pytest.mark.slow
 def test_rotate_secrets_uploads_a_new_version(deployed: Deploy) -> None:
     assert deployed.run("--no-package", "--rotate-secrets").returncode == 0
-    assert deployed.world()["secrets"] == {"sheetsync-salesforce-private-key": 2}
+    # Webhook URLs are rotated with gcloud secrets versions add, never by deploy.sh.
+    assert deployed.world()["secrets"] == {KEY_SECRET: 2, **SHIPPED_WEBHOOK_SECRETS}
 
 
 @pytest.mark.slow

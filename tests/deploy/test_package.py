@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import FUNCTION_DIR, REPO, shipped_mappings
+from .conftest import FUNCTION_DIR, REPO, no_webhooks, shipped_mappings, two_webhooks
 
 PACKAGE = FUNCTION_DIR / "package.py"
 SCHEDULES = FUNCTION_DIR / "schedules.py"
@@ -149,6 +149,23 @@ def test_schedules_as_terraform_variables() -> None:
         if m.schedule
     }
     assert json.loads(done.stdout) == {"mappings": expected}
+
+
+def test_schedules_lists_the_alert_webhooks_once_each(tmp_path: Path) -> None:
+    done = schedules("--format", "webhooks", "--mappings", str(two_webhooks(tmp_path / "two")))
+    assert done.returncode == 0, done.stderr
+    # Sorted, upper-cased as the loader reads them (the mapping says ops_teams).
+    assert done.stdout == "OPS_TEAMS\nSALES_SLACK\n"
+    assert done.stderr == "", "no note about schedules in this format"
+    none = schedules("--format", "webhooks", "--mappings", str(no_webhooks(tmp_path / "none")))
+    assert none.returncode == 0 and none.stdout == ""
+
+
+def test_the_terraform_variables_point_at_webhook_secrets(tmp_path: Path) -> None:
+    done = schedules("--format", "tfvars-json", "--mappings", str(two_webhooks(tmp_path / "m")))
+    assert done.returncode == 0, done.stderr
+    assert set(json.loads(done.stdout)) == {"mappings"}
+    assert "OPS_TEAMS, SALES_SLACK" in done.stderr and "webhook_secrets" in done.stderr
 
 
 def test_a_mapping_without_schedule_gets_no_job(tmp_path: Path) -> None:

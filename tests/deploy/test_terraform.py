@@ -5,6 +5,7 @@ jobs and IAM, agreement with deploy.sh, and scanned with checkov."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -16,7 +17,17 @@ from typing import Any
 import pytest
 from hcl2.api import load as load_hcl
 
-from .conftest import REPO, TERRAFORM, Finished, commands, flags, gcloud
+from .conftest import (
+    PROJECT,
+    REPO,
+    TERRAFORM,
+    Deploy,
+    Finished,
+    commands,
+    flags,
+    gcloud,
+    two_webhooks,
+)
 
 KEY_MOUNT = "/secrets/salesforce/private-key"
 FUNCTION = "google_cloudfunctions2_function.sync"
@@ -167,15 +178,54 @@ def test_a_new_zip_is_a_new_object() -> None:
     assert one(obj, "source") == "${var.source_zip}"
 
 
-def test_only_the_runtime_account_reads_the_key() -> None:
+def test_only_the_runtime_account_reads_the_key_and_the_webhooks() -> None:
     grants = {
-        k: v for k, v in resources().items() if k[0] == "google_secret_manager_secret_iam_member"
+        k[1]: v for k, v in resources().items() if k[0] == "google_secret_manager_secret_iam_member"
     }
-    assert len(grants) == 1
-    grant = next(iter(grants.values()))
-    assert one(grant, "role") == "roles/secretmanager.secretAccessor"
-    assert one(grant, "member") == "serviceAccount:${google_service_account.runtime.email}"
-    assert one(grant, "secret_id") == "${google_secret_manager_secret.private_key.secret_id}"
+    assert set(grants) == {"private_key", "webhook"}
+    for grant in grants.values():
+        assert one(grant, "role") == "roles/secretmanager.secretAccessor"
+        assert one(grant, "member") == "serviceAccount:${google_service_account.runtime.email}"
+    key = grants["private_key"]
+    assert one(key, "secret_id") == "${google_secret_manager_secret.private_key.secret_id}"
+    webhook = grants["webhook"]
+    assert one(webhook, "for_each") == "${local.webhooks}"
+    assert one(webhook, "secret_id") == "${each.value.secret}"
+
+
+def test_the_webhook_secrets_variable_is_declared_and_wired() -> None:
+    variable = variables()["webhook_secrets"]
+    assert one(variable, "type") == "${map(string)}"
+    assert one(variable, "default") == {}
+    description = one(variable, "description")
+    for needed in ("SHEETSYNC_WEBHOOK_<NAME>_FILE", "schedules.py --format webhooks"):
+        assert needed in description
+    assert "gcloud secrets create ID --data-file=-" in description
+    # Mounted like the key: one secret volume per webhook, its latest version as a file.
+    service = one(resource("google_cloudfunctions2_function", "sync"), "service_config")
+    dynamic = one(service, "dynamic")["secret_volumes"]
+    assert one(dynamic, "for_each") == "${local.webhooks}"
+    content = one(dynamic, "content")
+    assert one(content, "mount_path") == "${secret_volumes.value.mount_dir}"
+    assert one(content, "secret") == "${secret_volumes.value.secret}"
+    assert one(content, "project_id") == "${var.project_id}"
+    versions = one(content, "versions")
+    assert one(versions, "version") == "latest"
+    assert one(versions, "path") == "${local.webhook_file}"
+    # ... named by SHEETSYNC_WEBHOOK_<NAME>_FILE among the function's settings ...
+    values = {
+        name: one(block, name)
+        for block in parsed()["locals"]
+        for name in block
+        if not name.startswith("__")
+    }
+    assert "var.webhook_secrets" in values["webhooks"]
+    assert '"SHEETSYNC_WEBHOOK_${name}_FILE"' in values["webhook_env"]
+    assert values["function_env"].startswith("${merge(var.extra_env,local.webhook_env,{")
+    assert one(service, "environment_variables") == "${local.function_env}"
+    # ... and readable when the function starts.
+    depends = one(resource("google_cloudfunctions2_function", "sync"), "depends_on")
+    assert "${google_secret_manager_secret_iam_member.webhook}" in depends
 
 
 def test_the_invoker_account_may_call_the_functions_service() -> None:
@@ -235,7 +285,95 @@ def test_the_function_gets_the_same_settings_as_with_deploy_sh(dry_run: Finished
         one(block, "function_env") for block in parsed()["locals"] if "function_env" in block
     )
     from_terraform = set(re.findall(r"'((?:SHEETSYNC|LOG)_[A-Z_]+)':", env))
-    assert from_terraform == from_script
+    # The webhooks' settings come from local.webhook_env (see the test below).
+    webhooks = {name for name in from_script if name.startswith("SHEETSYNC_WEBHOOK_")}
+    assert from_terraform == from_script - webhooks
+
+
+def terraform_locals(tmp: Path, tfvars: dict[str, Any]) -> dict[str, Any]:
+    """The configuration's locals, evaluated by `terraform console` from its variables and
+    locals alone (no provider, so no `terraform init` and no network)."""
+    binary = shutil.which("terraform")
+    if binary is None:
+        pytest.skip("terraform is not installed")
+    work = tmp / "tf-locals"
+    work.mkdir()
+    shutil.copy(TERRAFORM / "variables.tf", work / "variables.tf")
+    main = (TERRAFORM / "main.tf").read_text(encoding="utf-8")
+    block = re.search(r"^locals \{\n.*?^\}\n", main, flags=re.MULTILINE | re.DOTALL)
+    assert block is not None
+    (work / "locals.tf").write_text(block.group(0), encoding="utf-8")
+    (work / "test.tfvars.json").write_text(json.dumps(tfvars), encoding="utf-8")
+    done = subprocess.run(
+        [binary, "console", "-var-file=test.tfvars.json"],
+        input="jsonencode({function_env = local.function_env, webhooks = local.webhooks, "
+        "webhook_file = local.webhook_file})\n",
+        cwd=work,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "CHECKPOINT_DISABLE": "1", "TF_IN_AUTOMATION": "1"},
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    evaluated = json.loads(json.loads(done.stdout.strip().splitlines()[-1]))
+    assert isinstance(evaluated, dict)
+    return evaluated
+
+
+@pytest.mark.slow
+def test_terraform_mounts_and_names_the_webhooks_as_deploy_sh_does(
+    deploy: Deploy, tmp_path: Path
+) -> None:
+    folder = two_webhooks(tmp_path / "mappings")
+    done = deploy.run(
+        "--dry-run",
+        "--mappings-dir",
+        str(folder),
+        "--webhook-secret",
+        "SALES_SLACK=shared-slack",
+        forbid_gcloud=True,
+    )
+    assert done.returncode == 0, done.stderr
+    deploy_cmd = gcloud(commands(done.stdout), "functions", "deploy")[0]
+    script_env = dict(p.split("=", 1) for p in flags(deploy_cmd)["--set-env-vars"].split(","))
+    script_mounts = dict(m.split("=", 1) for m in flags(deploy_cmd)["--set-secrets"].split(","))
+    evaluated = terraform_locals(
+        tmp_path,
+        {
+            "project_id": PROJECT,
+            "region": deploy.env["SHEETSYNC_GCP_REGION"],
+            "pardot_business_unit_id": deploy.env["SHEETSYNC_PARDOT_BUSINESS_UNIT_ID"],
+            "client_id": deploy.env["SHEETSYNC_CLIENT_ID"],
+            "salesforce_username": deploy.env["SHEETSYNC_USERNAME"],
+            "mappings": {},
+            # Names as the mappings write them, or upper-cased: the same webhook.
+            "webhook_secrets": {
+                "sales_slack": "shared-slack",
+                "OPS_TEAMS": "sheetsync-webhook-ops-teams",
+            },
+        },
+    )
+    # The very same settings, webhooks' included ...
+    assert evaluated["function_env"] == script_env
+    # ... and the same files, from the same secrets (the key's is checked above).
+    tf_mounts = {
+        f"{hook['mount_dir']}/{evaluated['webhook_file']}": f"{hook['secret']}:latest"
+        for hook in evaluated["webhooks"].values()
+    }
+    del script_mounts[KEY_MOUNT]
+    assert tf_mounts == script_mounts
+    assert set(evaluated["webhooks"]) == {"SALES_SLACK", "OPS_TEAMS"}
+
+
+def test_a_webhook_url_is_refused_in_the_variables() -> None:
+    conditions = {
+        name: one(one(body, "validation"), "condition")
+        for name, body in variables().items()
+        if name in ("webhook_secrets", "extra_env")
+    }
+    assert "[A-Za-z0-9_-]{1,255}$" in conditions["webhook_secrets"]
+    assert "SHEETSYNC_WEBHOOK_" in conditions["extra_env"]
 
 
 def test_the_example_tfvars_sets_what_is_required_and_only_declared_variables() -> None:
