@@ -85,13 +85,20 @@ def test_validate_checks_files_and_field_names(world: World) -> None:
     assert world.pardot_emu.server.stats()["requests"].get("custom-fields.query")
 
 
+def mapping_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str = BASIC) -> Path:
+    """A mappings folder holding ``leads.yaml`` (returned), named by SHEETSYNC_MAPPINGS."""
+    folder = tmp_path / "maps"
+    folder.mkdir()
+    path = folder / "leads.yaml"
+    path.write_text(text, encoding="utf-8")
+    monkeypatch.setenv("SHEETSYNC_MAPPINGS", str(folder))
+    return path
+
+
 def test_validate_offline_needs_no_pardot(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, clean_env: Path
 ) -> None:
-    folder = tmp_path / "maps"
-    folder.mkdir()
-    (folder / "leads.yaml").write_text(BASIC, encoding="utf-8")
-    monkeypatch.setenv("SHEETSYNC_MAPPINGS", str(folder))
+    mapping_folder(tmp_path, monkeypatch)
     result = cli("validate", "--offline")
     assert result.exit_code == 0, flat(result)
     assert "1 mapping file(s)" in flat(result) and "well formed" in flat(result)
@@ -101,10 +108,7 @@ def test_validate_online_without_pardot_settings_is_an_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, clean_env: Path
 ) -> None:
     """The deploy guide's last check: missing settings must not pass as "not checked"."""
-    folder = tmp_path / "maps"
-    folder.mkdir()
-    (folder / "leads.yaml").write_text(BASIC, encoding="utf-8")
-    monkeypatch.setenv("SHEETSYNC_MAPPINGS", str(folder))
+    mapping_folder(tmp_path, monkeypatch)
     result = cli("validate")
     assert result.exit_code == 2, flat(result)
     assert "error: missing settings: Pardot needs SHEETSYNC_PARDOT_BUSINESS_UNIT_ID" in flat(result)
@@ -138,11 +142,7 @@ def test_validate_names_file_line_and_suggestion_for_an_unknown_list(world: Worl
 def test_validate_offline_names_file_and_line_of_a_schema_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, clean_env: Path
 ) -> None:
-    folder = tmp_path / "maps"
-    folder.mkdir()
-    path = folder / "leads.yaml"
-    path.write_text(BASIC + "on_delete: delete\n", encoding="utf-8")
-    monkeypatch.setenv("SHEETSYNC_MAPPINGS", str(folder))
+    path = mapping_folder(tmp_path, monkeypatch, BASIC + "on_delete: delete\n")
     line = path.read_text(encoding="utf-8").splitlines().index("on_delete: delete") + 1
     result = cli("validate", "--offline")
     assert result.exit_code == 2
@@ -153,11 +153,7 @@ def test_validate_offline_names_file_and_line_of_a_schema_error(
 def test_every_problem_is_on_its_own_error_line(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, clean_env: Path
 ) -> None:
-    folder = tmp_path / "maps"
-    folder.mkdir()
-    path = folder / "leads.yaml"
-    path.write_text(BASIC + "on_delete: delete\nheader_row: two\n", encoding="utf-8")
-    monkeypatch.setenv("SHEETSYNC_MAPPINGS", str(folder))
+    path = mapping_folder(tmp_path, monkeypatch, BASIC + "on_delete: delete\nheader_row: two\n")
     result = cli("validate", "--offline")
     assert result.exit_code == 2
     lines = [line for line in result.stderr.splitlines() if line.strip()]
